@@ -1,0 +1,1 @@
+"""Accounts: users, password hashes and credential checks."""

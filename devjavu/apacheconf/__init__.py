@@ -1,0 +1,1 @@
+"""Apache: rendering apache/*.in for a site, certificates, and running httpd."""

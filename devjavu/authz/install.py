@@ -1,0 +1,122 @@
+"""Writing authz files: atomically, and only once validated against the database."""
+import logging
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from devjavu.authz.build import expected_access, parse_authz_root, render_project_authz
+from devjavu.fsutil import atomic_write
+from devjavu.models import Membership, Project, User, hooks
+from devjavu.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_STALE_KEY = "devjavu.authz.stale"
+_ALL_KEY = "devjavu.authz.all"
+
+
+class AuthzError(RuntimeError):
+    """An authz file failed validation or could not be written."""
+
+
+def authz_path(settings: Settings, project_name: str) -> Path:
+    return settings.repository_path(project_name) / "conf" / "authz"
+
+
+def validate_authz_file(path: Path, access: dict[str, str]) -> None:
+    """Subversion's own parser must accept the file, and it must say exactly `access`."""
+    result = subprocess.run(["svnauthz", "validate", str(path)], capture_output=True,
+                            text=True)
+    if result.returncode != 0:
+        raise AuthzError(f"svnauthz rejected {path}: {result.stderr.strip()}")
+    try:
+        written = parse_authz_root(path.read_text(encoding="utf-8"))
+    except ValueError as e:
+        raise AuthzError(f"{path} does not parse back: {e}") from None
+    if written != access:
+        raise AuthzError(f"{path} does not match the database")
+
+
+def write_project_authz(db: Session, settings: Settings, project: Project) -> bool:
+    """Rewrite one project's authz file if it differs; True when it was rewritten."""
+    path = authz_path(settings, project.name)
+    if not path.parent.is_dir():
+        raise AuthzError(f"{project.name}: repository {path.parent.parent} is missing")
+    access = expected_access(db, project)
+    text = render_project_authz(project.name, access)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write(path, text, validate=lambda temp: validate_authz_file(temp, access))
+    return True
+
+
+def regenerate_projects(db: Session, settings: Settings, names) -> list[str]:
+    """Rewrite the authz files of the named projects; returns the names that failed."""
+    failed = []
+    projects = db.scalars(select(Project).where(Project.name.in_(sorted(names))))
+    for project in projects:
+        try:
+            write_project_authz(db, settings, project)
+        except (AuthzError, OSError) as e:
+            log.error("authz for %s not updated, the previous file stays: %s",
+                      project.name, e)
+            failed.append(project.name)
+    return failed
+
+
+def regenerate_all(db: Session, settings: Settings) -> list[str]:
+    return regenerate_projects(db, settings, db.scalars(select(Project.name)).all())
+
+
+def out_of_step_projects(db: Session, settings: Settings) -> list[str]:
+    """Projects whose authz file on disk is not what the database says it should be."""
+    stale = []
+    for project in db.scalars(select(Project).order_by(Project.name)):
+        text = render_project_authz(project.name, expected_access(db, project))
+        try:
+            on_disk = authz_path(settings, project.name).read_text(encoding="utf-8")
+        except OSError:
+            on_disk = None
+        if on_disk != text:
+            stale.append(project.name)
+    return stale
+
+
+def _regenerate_after_commit(db: Session) -> None:
+    settings = db.info["settings"]
+    names = db.info.pop(_STALE_KEY, set())
+    everything = db.info.pop(_ALL_KEY, False)
+    # The committed session cannot run SQL any more: read the new state in a fresh one.
+    with Session(bind=db.get_bind()) as fresh:
+        if everything:
+            regenerate_all(fresh, settings)
+        else:
+            regenerate_projects(fresh, settings, names)
+
+
+def _schedule(db: Session) -> None:
+    hooks.after_commit(db, "authz", lambda: _regenerate_after_commit(db))
+    hooks.after_rollback(db, lambda: (db.info.pop(_STALE_KEY, None),
+                                      db.info.pop(_ALL_KEY, None)))
+
+
+def mark_stale(db: Session, project: Project) -> None:
+    """The project's access changed: rewrite its authz file after the commit."""
+    db.info.setdefault(_STALE_KEY, set()).add(project.name)
+    _schedule(db)
+
+
+def mark_all_stale(db: Session) -> None:
+    """A change that touches every project (a site admin added, disabled or removed)."""
+    db.info[_ALL_KEY] = True
+    _schedule(db)
+
+
+def mark_user_stale(db: Session, user: User) -> None:
+    for membership in db.scalars(select(Membership).where(Membership.user_id == user.id)):
+        mark_stale(db, membership.project)

@@ -1,0 +1,1 @@
+"""devjavu-admin: the operator's command line."""

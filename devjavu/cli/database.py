@@ -1,0 +1,20 @@
+"""initdb / migrate: bring the database to the current schema and the authz files in step."""
+from devjavu import authz
+from devjavu.cli.context import open_site
+from devjavu.migrate import upgrade_to_head
+
+
+def register(commands) -> None:
+    for name in ("initdb", "migrate"):
+        parser = commands.add_parser(name, help="create or upgrade the database schema")
+        parser.set_defaults(handler=migrate)
+
+
+def migrate(settings, args) -> int:
+    site = open_site(settings, require_current_schema=False)
+    upgrade_to_head(site.engine)
+    # A project whose authz file cannot be rewritten keeps its previous one; the error
+    # is logged and /_health shows it, but it must not keep the other projects down.
+    with site.reading() as db:
+        authz.regenerate_all(db, settings)
+    return 0

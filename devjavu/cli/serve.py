@@ -1,0 +1,41 @@
+"""serve: migrate, bring authz in step, write Apache's config and run it in the foreground."""
+import os
+import sys
+
+from devjavu import datadir
+from devjavu.apacheconf.server import exec_apache
+from devjavu.cli import database
+from devjavu.cli.errors import CommandError
+
+
+def register(commands) -> None:
+    commands.add_parser("serve", help="run Apache in the foreground (what `make run` does)"
+                        ).set_defaults(handler=serve)
+
+
+def prepare_data(settings) -> None:
+    """Migrate and repair the authz files as the run user, in a child process, so that
+    this process keeps the rights it needs to start Apache."""
+    datadir.prepare(settings)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            code = database.migrate(settings, None)
+        except BaseException as e:  # the child must never return into the parent's code
+            print(f"devjavu-admin: error: {e}", file=sys.stderr)
+            code = 1
+        sys.stderr.flush()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise CommandError("preparing the data directory failed (see above)")
+
+
+def serve(settings, args) -> int:
+    prepare_data(settings)
+    base = f"http://{settings.server_name}"
+    print(f"DevjaVu on {base}:{settings.http_port}/ and "
+          f"https://{settings.server_name}:{settings.https_port}/ (Ctrl-C stops it)",
+          file=sys.stderr)
+    exec_apache(settings)
+    return 0

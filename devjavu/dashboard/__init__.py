@@ -1,0 +1,18 @@
+"""The Pyramid dashboard: the landing page, /_health, and (to come) accounts and projects."""
+from pyramid.config import Configurator
+
+from devjavu.models import tm_session
+from devjavu.site import Site
+
+
+def make_dashboard(site: Site, app_settings: dict):
+    config = Configurator(settings=dict(app_settings))
+    config.registry["devjavu.site"] = site
+    config.include("pyramid_tm")
+    config.add_request_method(
+        lambda request: tm_session(site.session_factory, request.tm), "dbsession",
+        reify=True)
+    config.include("devjavu.dashboard.rendering")
+    config.include("devjavu.dashboard.routes")
+    config.scan("devjavu.dashboard.views")
+    return config.make_wsgi_app()

@@ -1,0 +1,1 @@
+"""The WSGI dispatcher: legacy redirects, per-project Trac, and the dashboard."""

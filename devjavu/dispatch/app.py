@@ -1,0 +1,118 @@
+"""The one WSGI application behind Apache: routes each request to where it belongs.
+
+- legacy long Trac URLs: 301 to the short URL;
+- `/<project>/...` of a project the user may see: that project's Trac;
+- everything else (and projects the user may not see, so that a private project looks
+  exactly like a missing one): the Pyramid dashboard.
+"""
+import logging
+
+from devjavu.accounts.credentials import CredentialChecker
+from devjavu.accounts.users import find_user
+from devjavu.dispatch.envcache import EnvironmentCache
+from devjavu.dispatch.identity import BadCredentials, identify
+from devjavu.dispatch.legacy import legacy_target
+from devjavu.dispatch.tracrequest import serve_trac
+from devjavu.projects.names import NAME_RE, RESERVED_NAMES
+from devjavu.projects.roles import may_see, role_of
+from devjavu.projects.service import find_project
+from devjavu.site import Site
+from devjavu.tracplugin import access
+
+log = logging.getLogger(__name__)
+
+
+def _project_segment(path_info: str) -> tuple[str, str] | None:
+    """('name', '/rest') when the first path segment could be a project."""
+    name, sep, rest = path_info.lstrip("/").partition("/")
+    if not NAME_RE.match(name) or name in RESERVED_NAMES:
+        return None
+    return name, (sep + rest)
+
+
+class _ReleasingIterable:
+    """Keeps the environment open until the server has sent (and closed) the body."""
+
+    def __init__(self, iterable, release):
+        self._iterable = iterable
+        self._release = release
+
+    def __iter__(self):
+        return iter(self._iterable)
+
+    def close(self):
+        try:
+            close = getattr(self._iterable, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._release()
+
+
+class Dispatcher:
+    def __init__(self, site: Site, dashboard):
+        self.site = site
+        self.dashboard = dashboard
+        self.checker = CredentialChecker()
+        self.environments = EnvironmentCache(site.settings.trac_env_cache_size)
+        access.install_lookup(self._access_lookup)
+
+    def __call__(self, environ, start_response):
+        path_info = environ.get("PATH_INFO", "")
+        target = legacy_target(path_info, environ.get("QUERY_STRING", ""))
+        if target is not None:
+            start_response("301 Moved Permanently",
+                           [("Location", target), ("Content-Type", "text/plain"),
+                            ("Content-Length", "0")])
+            return [b""]
+        project_path = _project_segment(path_info)
+        if project_path is None:
+            return self.dashboard(environ, start_response)
+        return self._project_request(environ, start_response, *project_path)
+
+    def _project_request(self, environ, start_response, name, rest):
+        with self.site.reading() as db:
+            try:
+                user = identify(db, self.checker, environ)
+            except BadCredentials:
+                return _unauthorized(start_response)
+            project = find_project(db, name)
+            role = role_of(db, user, project) if project is not None else None
+            visible = project is not None and may_see(project, role)
+            username = user.username if user is not None else None
+        if not visible:
+            return self.dashboard(environ, start_response)
+        environ["devjavu.user"] = username
+        if username:
+            environ["REMOTE_USER"] = username
+        environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "").rstrip("/") + "/" + name
+        environ["PATH_INFO"] = rest
+        environ["trac.env_path"] = str(self.site.settings.trac_env_path(name))
+        env, release = self.environments.acquire(environ["trac.env_path"])
+        try:
+            with access.request_access(access.Access(name, username or "anonymous", role,
+                                                     True)):
+                body = serve_trac(env, environ, start_response)
+        except BaseException:
+            release()
+            raise
+        return _ReleasingIterable(body, release)
+
+    def _access_lookup(self, project_name: str, username: str) -> access.Access:
+        with self.site.reading() as db:
+            project = find_project(db, project_name)
+            if project is None:
+                return access.Access(project_name, username, None, False)
+            user = find_user(db, username) if username != "anonymous" else None
+            role = role_of(db, user, project)
+            return access.Access(project_name, username, role, may_see(project, role))
+
+
+def _unauthorized(start_response):
+    body = b"Wrong username or password.\n"
+    start_response("401 Unauthorized",
+                   [("WWW-Authenticate", 'Basic realm="DevjaVu"'),
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(body)))])
+    return [body]
+

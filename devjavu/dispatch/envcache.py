@@ -1,0 +1,92 @@
+"""A bounded cache of open Trac environments, least recently used closed first.
+
+Trac's own `env_cache` never closes anything. Here at most `capacity` environments stay
+open; an evicted one is shut down once the last request using it has finished.
+"""
+import threading
+from collections import OrderedDict
+
+from trac.env import Environment
+
+
+class _Entry:
+    __slots__ = ("env", "users", "evicted")
+
+    def __init__(self, env: Environment):
+        self.env = env
+        self.users = 0
+        self.evicted = False
+
+
+class EnvironmentCache:
+    def __init__(self, capacity: int, open_environment=Environment):
+        self.capacity = capacity
+        self._open = open_environment
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._opening: dict[str, threading.Lock] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _acquire(self, path: str) -> _Entry:
+        with self._lock:
+            entry = self._entries.get(path)
+            if entry is not None:
+                self._entries.move_to_end(path)
+                entry.users += 1
+                return entry
+            opening = self._opening.setdefault(path, threading.Lock())
+        # Open outside the cache lock: other environments stay served meanwhile.
+        with opening:
+            with self._lock:
+                entry = self._entries.get(path)
+                if entry is not None:
+                    self._entries.move_to_end(path)
+                    entry.users += 1
+                    return entry
+            try:
+                env = self._open(path)
+            except BaseException:
+                with self._lock:
+                    self._opening.pop(path, None)
+                raise
+            with self._lock:
+                self._opening.pop(path, None)
+                entry = _Entry(env)
+                entry.users = 1
+                self._entries[path] = entry
+                to_close = self._evict_over_capacity()
+        for env in to_close:
+            env.shutdown()
+        return entry
+
+    def _evict_over_capacity(self) -> list[Environment]:
+        to_close = []
+        while len(self._entries) > self.capacity:
+            _, old = self._entries.popitem(last=False)
+            old.evicted = True
+            if old.users == 0:
+                to_close.append(old.env)
+        return to_close
+
+    def _release(self, entry: _Entry) -> None:
+        with self._lock:
+            entry.users -= 1
+            close = entry.evicted and entry.users == 0
+        if close:
+            entry.env.shutdown()
+
+    def acquire(self, path: str):
+        """(env, release): the open environment at `path`, kept open until release()."""
+        entry = self._acquire(path)
+        return entry.env, lambda: self._release(entry)
+
+    def close_all(self) -> None:
+        with self._lock:
+            entries = list(self._entries.values())
+            self._entries.clear()
+        for entry in entries:
+            entry.evicted = True
+            if entry.users == 0:
+                entry.env.shutdown()

@@ -1,0 +1,42 @@
+"""Who is making a request to a project's Trac.
+
+Here: HTTP Basic credentials (scripts and tools), checked against the shared database
+with the same `CredentialChecker` as Subversion.
+"""
+import base64
+import binascii
+
+from sqlalchemy.orm import Session
+
+from devjavu.accounts.credentials import CredentialChecker
+from devjavu.models import User
+
+
+class BadCredentials(Exception):
+    """Credentials were sent and are wrong (or the account is disabled)."""
+
+
+def basic_credentials(environ) -> tuple[str, str] | None:
+    header = environ.get("HTTP_AUTHORIZATION", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise BadCredentials("malformed Basic credentials") from None
+    username, sep, password = decoded.partition(":")
+    if not sep:
+        raise BadCredentials("malformed Basic credentials")
+    return username, password
+
+
+def identify(db: Session, checker: CredentialChecker, environ) -> User | None:
+    """The authenticated user, None for anonymous; raises BadCredentials."""
+    credentials = basic_credentials(environ)
+    if credentials is None:
+        return None
+    user = checker.check(db, *credentials)
+    if user is None:
+        raise BadCredentials("wrong username or password")
+    return user

@@ -1,0 +1,1 @@
+"""Health checks shared by /_health, `devjavu-admin check` and the probe."""

@@ -1,0 +1,78 @@
+"""The site's health checks: each says whether it passes and the figure behind it."""
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from devjavu import authz
+from devjavu.site import Site
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    detail: str
+    value: float | int | None = None
+
+
+def check_database(site: Site) -> CheckResult:
+    try:
+        with site.reading() as db:
+            db.execute(text("SELECT 1"))
+    except SQLAlchemyError as e:
+        return CheckResult("database", False, f"unreachable: {e.__class__.__name__}: {e}")
+    return CheckResult("database", True, "reachable")
+
+
+def check_data_dir_writable(site: Site) -> CheckResult:
+    data_dir = site.settings.data_dir
+    try:
+        with tempfile.NamedTemporaryFile(dir=data_dir, prefix=".health-") as f:
+            f.write(b"ok")
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        return CheckResult("data_dir", False, f"{data_dir} is not writable: {e}")
+    return CheckResult("data_dir", True, f"{data_dir} is writable")
+
+
+def check_free_disk(site: Site) -> CheckResult:
+    usage = shutil.disk_usage(site.settings.data_dir)
+    free_percent = round(100.0 * usage.free / usage.total, 2)
+    reserve = site.settings.disk_reserve_percent
+    ok = free_percent >= reserve
+    return CheckResult("free_disk", ok,
+                       f"{free_percent}% free ({usage.free // 2**20} MiB), reserve {reserve}%",
+                       free_percent)
+
+
+def check_authz_in_step(site: Site) -> CheckResult:
+    try:
+        with site.reading() as db:
+            stale = authz.out_of_step_projects(db, site.settings)
+    except SQLAlchemyError as e:
+        return CheckResult("authz", False, f"cannot compare with the database: {e}")
+    if stale:
+        return CheckResult("authz", False, "out of step with the database: "
+                           + ", ".join(stale[:20]) + (" ..." if len(stale) > 20 else ""),
+                           len(stale))
+    return CheckResult("authz", True, "in step with the database", 0)
+
+
+CHECKS = (check_database, check_data_dir_writable, check_free_disk, check_authz_in_step)
+
+
+def run_checks(site: Site) -> list[CheckResult]:
+    return [check(site) for check in CHECKS]
+
+
+def health_report(results: list[CheckResult]) -> dict:
+    return {
+        "status": "ok" if all(r.ok for r in results) else "failing",
+        "checks": {r.name: {k: v for k, v in asdict(r).items() if k != "name"}
+                   for r in results},
+    }

@@ -1,0 +1,1 @@
+"""Projects: names, roles, creation and membership."""

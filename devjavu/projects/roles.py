@@ -1,0 +1,58 @@
+"""What each role may do, in Subversion and in Trac; the one place that says so.
+
+Site admins act as owners everywhere. Anyone else may read a public project and
+cannot see a private one at all.
+"""
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from devjavu.models import Membership, Project, Role, User
+
+SVN_ACCESS = {Role.OWNER: "rw", Role.DEVELOPER: "rw", Role.VIEWER: "r"}
+PUBLIC_SVN_ACCESS = "r"
+
+TRAC_VIEW_ACTIONS = frozenset({
+    "BROWSER_VIEW", "CHANGESET_VIEW", "FILE_VIEW", "LOG_VIEW", "MILESTONE_VIEW",
+    "REPORT_VIEW", "REPORT_SQL_VIEW", "ROADMAP_VIEW", "SEARCH_VIEW", "TICKET_VIEW",
+    "TIMELINE_VIEW", "WIKI_VIEW",
+})
+TRAC_VIEWER_ACTIONS = TRAC_VIEW_ACTIONS | {"TICKET_CREATE", "TICKET_APPEND"}
+TRAC_DEVELOPER_ACTIONS = TRAC_VIEWER_ACTIONS | {
+    "TICKET_MODIFY", "TICKET_CHGPROP", "TICKET_EDIT_CC", "TICKET_EDIT_DESCRIPTION",
+    "WIKI_CREATE", "WIKI_MODIFY", "MILESTONE_CREATE", "MILESTONE_MODIFY",
+    "REPORT_CREATE", "REPORT_MODIFY", "EMAIL_VIEW",
+}
+# None means every action, TRAC_ADMIN included.
+TRAC_ACTIONS: dict[Role | None, frozenset[str] | None] = {
+    Role.OWNER: None,
+    Role.DEVELOPER: TRAC_DEVELOPER_ACTIONS,
+    Role.VIEWER: TRAC_VIEWER_ACTIONS,
+    None: TRAC_VIEW_ACTIONS,
+}
+
+
+def parse_role(text: str) -> Role:
+    try:
+        return Role(text)
+    except ValueError:
+        raise ValueError(f"Unknown role {text!r}: use one of "
+                         f"{', '.join(r.value for r in Role)}.") from None
+
+
+def role_of(db: Session, user: User | None, project: Project) -> Role | None:
+    """The role `user` acts with on `project`: site admins are owners; None for others."""
+    if user is None or not user.is_active:
+        return None
+    if user.is_admin:
+        return Role.OWNER
+    return db.scalar(select(Membership.role).where(Membership.project_id == project.id,
+                                                    Membership.user_id == user.id))
+
+
+def may_see(project: Project, role: Role | None) -> bool:
+    return not project.is_private or role is not None
+
+
+def trac_allows(role: Role | None, action: str) -> bool:
+    allowed = TRAC_ACTIONS[role]
+    return allowed is None or action in allowed

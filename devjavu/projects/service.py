@@ -1,0 +1,143 @@
+"""Creating projects (all or nothing) and managing their members."""
+import shutil
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from devjavu import authz
+from devjavu.models import Membership, Project, Role, User, hooks
+from devjavu.projects.names import validate_project_name
+from devjavu.settings import Settings
+from devjavu.svn.repository import RepositoryError, create_repository
+from devjavu.tracenv import TracEnvError, create_environment
+
+MAX_DESCRIPTION_LENGTH = 2000
+
+
+class ProjectError(ValueError):
+    """A project cannot be created or changed as asked."""
+
+
+class MembershipError(ValueError):
+    """A membership cannot be added, changed or removed as asked."""
+
+
+def validate_description(description: str) -> str:
+    description = description.strip()
+    if len(description) > MAX_DESCRIPTION_LENGTH:
+        raise ProjectError(f"Descriptions may have at most {MAX_DESCRIPTION_LENGTH} "
+                           "characters.")
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in description):
+        raise ProjectError("Descriptions may not contain control characters.")
+    return description
+
+
+def find_project(db: Session, name: str) -> Project | None:
+    return db.scalar(select(Project).where(Project.name == name))
+
+
+def get_project(db: Session, name: str) -> Project:
+    project = find_project(db, name)
+    if project is None:
+        raise ProjectError(f"No such project: {name!r}.")
+    return project
+
+
+def create_project(db: Session, settings: Settings, name: str, owner: User,
+                   description: str = "", private: bool = False) -> Project:
+    """Create the rows, the repository and the Trac environment, or none of them.
+
+    Raises ProjectError, leaving nothing behind on disk; if the transaction is later
+    abandoned, the directories made here are removed again.
+    """
+    try:
+        validate_project_name(name)
+    except ValueError as e:
+        raise ProjectError(str(e)) from None
+    description = validate_description(description)
+    if not owner.is_active:
+        raise ProjectError(f"{owner.username} is disabled and cannot own a project.")
+    if db.scalar(select(Project.id).where(func.lower(Project.name) == name)):
+        raise ProjectError(f"A project named {name!r} already exists.")
+    for path in (settings.repository_path(name), settings.trac_env_path(name)):
+        if path.exists():
+            raise ProjectError(f"{path} already exists on disk; move it away first.")
+
+    project = Project(name=name, description=description, is_private=private)
+    db.add(project)
+    db.add(Membership(project=project, user=owner, role=Role.OWNER))
+    db.flush()
+
+    made = []
+
+    def remove_made():
+        for path in reversed(made):
+            shutil.rmtree(path, ignore_errors=True)
+
+    try:
+        made.append(settings.repository_path(name))
+        create_repository(settings, name)
+        made.append(settings.trac_env_path(name))
+        create_environment(settings, name, description)
+    except (RepositoryError, TracEnvError) as e:
+        remove_made()
+        raise ProjectError(str(e)) from e
+    except BaseException:
+        remove_made()
+        raise
+    hooks.after_rollback(db, remove_made)
+    authz.mark_stale(db, project)
+    return project
+
+
+def list_projects(db: Session) -> list[Project]:
+    return list(db.scalars(select(Project).order_by(Project.name)))
+
+
+def owners_of(db: Session, project: Project) -> list[User]:
+    return list(db.scalars(select(User).join(Membership.user).where(
+        Membership.project_id == project.id, Membership.role == Role.OWNER)))
+
+
+def find_membership(db: Session, project: Project, user: User) -> Membership | None:
+    return db.scalar(select(Membership).where(Membership.project_id == project.id,
+                                              Membership.user_id == user.id))
+
+
+def add_member(db: Session, project: Project, user: User, role: Role) -> Membership:
+    """Give `user` `role` on `project`. Raises MembershipError if already a member."""
+    if find_membership(db, project, user) is not None:
+        raise MembershipError(f"{user.username} is already a member of {project.name}.")
+    membership = Membership(project=project, user=user, role=role)
+    db.add(membership)
+    db.flush()
+    authz.mark_stale(db, project)
+    return membership
+
+
+def change_role(db: Session, project: Project, user: User, role: Role) -> Membership:
+    membership = find_membership(db, project, user)
+    if membership is None:
+        raise MembershipError(f"{user.username} is not a member of {project.name}.")
+    if membership.role == Role.OWNER and role != Role.OWNER:
+        _refuse_last_owner(db, project, user)
+    membership.role = role
+    authz.mark_stale(db, project)
+    return membership
+
+
+def remove_member(db: Session, project: Project, user: User) -> None:
+    membership = find_membership(db, project, user)
+    if membership is None:
+        raise MembershipError(f"{user.username} is not a member of {project.name}.")
+    if membership.role == Role.OWNER:
+        _refuse_last_owner(db, project, user)
+    db.delete(membership)
+    db.flush()
+    authz.mark_stale(db, project)
+
+
+def _refuse_last_owner(db: Session, project: Project, user: User) -> None:
+    if [o.id for o in owners_of(db, project)] == [user.id]:
+        raise MembershipError(f"{user.username} is the last owner of {project.name}; "
+                              "make someone else owner first.")

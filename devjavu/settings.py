@@ -1,0 +1,154 @@
+"""Every setting DevjaVu reads, checked once into a frozen `Settings`.
+
+The .ini's `[app:main]` section is the only source. Unknown `devjavu.*` keys are
+refused by name, so that a typo in an operator's file is an error, not a silent
+default.
+"""
+from __future__ import annotations
+
+import os
+import pwd
+from dataclasses import dataclass
+from pathlib import Path
+
+from paste.deploy.loadwsgi import appconfig
+
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting is missing, unknown or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    ini_path: Path
+    data_dir: Path
+    database_url: str
+    listen_address: str
+    http_port: int
+    https_port: int
+    server_name: str
+    run_user: str
+    wsgi_processes: int
+    wsgi_threads: int
+    trac_env_cache_size: int
+    disk_reserve_percent: float
+
+    @property
+    def repos_dir(self) -> Path:
+        return self.data_dir / "repos"
+
+    @property
+    def trac_dir(self) -> Path:
+        return self.data_dir / "trac"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.data_dir / "run"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def ssl_dir(self) -> Path:
+        return self.data_dir / "ssl"
+
+    @property
+    def trash_dir(self) -> Path:
+        return self.data_dir / "trash"
+
+    @property
+    def venv_dir(self) -> Path:
+        return SOURCE_ROOT / ".venv"
+
+    @property
+    def shared_trac_ini(self) -> Path:
+        return SOURCE_ROOT / "config" / "trac.ini"
+
+    @property
+    def config_dir(self) -> Path:
+        return SOURCE_ROOT / "config"
+
+    @property
+    def apache_template_dir(self) -> Path:
+        return SOURCE_ROOT / "apache"
+
+    def repository_path(self, project_name: str) -> Path:
+        return self.repos_dir / project_name
+
+    def trac_env_path(self, project_name: str) -> Path:
+        return self.trac_dir / project_name
+
+
+# key -> (parser, default); None as default means required.
+def _int_in(low: int, high: int):
+    def parse(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+    return parse
+
+
+def _percent(text: str) -> float:
+    value = float(text.strip().rstrip("%"))
+    if not 0 <= value < 100:
+        raise ValueError("must be a percentage from 0 to 99")
+    return value
+
+
+def _user(text: str) -> str:
+    try:
+        pwd.getpwnam(text)
+    except KeyError:
+        raise ValueError(f"no such system user {text!r}") from None
+    return text
+
+
+_FIELDS = {
+    "devjavu.data_dir": ("data_dir", Path, None),
+    "sqlalchemy.url": ("database_url", str, None),
+    "devjavu.listen_address": ("listen_address", str, "127.0.0.1"),
+    "devjavu.http_port": ("http_port", _int_in(1, 65535), "8080"),
+    "devjavu.https_port": ("https_port", _int_in(1, 65535), "8443"),
+    "devjavu.server_name": ("server_name", str, "127.0.0.1"),
+    "devjavu.run_user": ("run_user", _user, "www-data"),
+    "devjavu.wsgi_processes": ("wsgi_processes", _int_in(1, 64), "2"),
+    "devjavu.wsgi_threads": ("wsgi_threads", _int_in(1, 100), "15"),
+    "devjavu.trac_env_cache_size": ("trac_env_cache_size", _int_in(1, 100000), "50"),
+    "devjavu.disk_reserve_percent": ("disk_reserve_percent", _percent, "10"),
+}
+
+# Keys that belong to libraries we configure through the same section.
+_FOREIGN_PREFIXES = ("pyramid.", "sqlalchemy.", "tm.", "retry.")
+
+
+def settings_from_dict(raw: dict[str, str], ini_path: Path) -> Settings:
+    """Check `raw` (an .ini section) and return the frozen settings."""
+    unknown = sorted(k for k in raw if k.startswith("devjavu.") and k not in _FIELDS)
+    if unknown:
+        raise SettingsError(f"{ini_path}: unknown setting(s): {', '.join(unknown)}")
+    values = {}
+    for key, (field, parse, default) in _FIELDS.items():
+        text = raw.get(key, default)
+        if text is None or not str(text).strip():
+            raise SettingsError(f"{ini_path}: setting {key} is required")
+        try:
+            values[field] = parse(str(text).strip())
+        except ValueError as e:
+            raise SettingsError(f"{ini_path}: setting {key} = {text!r}: {e}") from None
+    if values["http_port"] == values["https_port"]:
+        raise SettingsError(f"{ini_path}: http_port and https_port must differ")
+    values["data_dir"] = Path(os.path.abspath(values["data_dir"]))
+    return Settings(ini_path=ini_path, **values)
+
+
+def load_settings(ini_path: str | os.PathLike) -> Settings:
+    """Read the `[app:main]` section of the .ini at `ini_path`."""
+    path = Path(os.path.abspath(ini_path))
+    if not path.is_file():
+        raise SettingsError(f"{path}: no such configuration file")
+    raw = dict(appconfig(f"config:{path}", name="main"))
+    return settings_from_dict(raw, path)

@@ -1,0 +1,1 @@
+"""Subversion repositories on disk."""

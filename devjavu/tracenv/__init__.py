@@ -1,0 +1,8 @@
+"""Trac environments on disk: one per project, each inheriting config/trac.ini.
+
+A peer of `svn/`: storage for a project, used by the project services. It imports
+Trac, which is why it is not part of `projects/`.
+"""
+from devjavu.tracenv.create import TracEnvError, create_environment
+
+__all__ = ["TracEnvError", "create_environment"]
