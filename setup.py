@@ -24,6 +24,7 @@ install_requires = [
 tests_require = [
     "pytest>=8",
     "WebTest>=3.0",
+    "requests>=2.28",
 ]
 
 setup(
@@ -42,6 +43,7 @@ setup(
         "trac.plugins": [
             "devjavu.auth = devjavu.tracplugin.auth",
             "devjavu.perm = devjavu.tracplugin.perm",
+            "devjavu.nav = devjavu.tracplugin.nav",
         ],
     },
 )

@@ -1,4 +1,10 @@
 """DevjaVu: Subversion and Trac hosting. `main` is the dashboard's paste.app_factory."""
+import warnings
+
+# Trac and Pyramid import pkg_resources; setup.py pins a setuptools that still has it,
+# so its deprecation notice is noise on every command and in every log.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated",
+                        category=UserWarning)
 
 
 def main(global_config, **app_settings):

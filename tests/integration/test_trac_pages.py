@@ -1,0 +1,136 @@
+"""Each project's Trac on its short URL, through the real Apache and dispatcher."""
+import re
+
+import pytest
+import requests
+
+from tests.integration.conftest import PASSWORDS
+
+
+def _auth(who):
+    return None if who is None else (who, PASSWORDS[who])
+
+
+@pytest.fixture(scope="module")
+def committed(site, svn):
+    """A revision in `pub`, so the browser, changeset and timeline have something."""
+    auth = {"user": "alice", "password": PASSWORDS["alice"]}
+    wc = svn.checkout("pub", **auth)
+    svn.add_file(wc, "trunk/README.txt", "Read me.\n")
+    svn.commit(wc, "Add the README for the timeline", **auth)
+    return svn.youngest("pub", **auth)
+
+
+@pytest.mark.parametrize("path,marker", [
+    ("/pub/", "Welcome to Trac"),
+    ("/pub/wiki/WikiStart", "Welcome to Trac"),
+    ("/pub/timeline", "Add the README for the timeline"),
+    ("/pub/browser/trunk", "README.txt"),
+    ("/pub/browser/trunk/README.txt", "Read me."),
+    ("/pub/report", "Active Tickets"),
+    ("/pub/roadmap", "Roadmap"),
+    ("/pub/search?q=README", "Search"),
+])
+def test_trac_pages_on_the_short_url(site, committed, path, marker):
+    response = requests.get(site.http_url + path)
+    assert response.status_code == 200, response.text[:2000]
+    assert marker in response.text
+    # Links stay on the short URL and static files come from /chrome/common/.
+    assert 'href="/pub/wiki' in response.text
+    assert "/chrome/common/css/trac.css" in response.text
+    assert "/projects/" not in response.text
+
+
+def test_commit_shows_in_changeset_at_once(site, committed):
+    response = requests.get(f"{site.http_url}/pub/changeset/{committed}")
+    assert response.status_code == 200
+    assert "Add the README for the timeline" in response.text
+
+
+def test_trac_static_files_are_served_by_apache(site):
+    response = requests.get(f"{site.http_url}/chrome/common/css/trac.css")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/css")
+
+
+@pytest.mark.parametrize("path,query,target", [
+    ("/projects/pub/trac/wiki/WikiStart", "version=1", "/pub/wiki/WikiStart?version=1"),
+    ("/projects/pub/trac", "", "/pub/"),
+    ("/trac/pub/timeline", "daysback=3&authors=x", "/pub/timeline?daysback=3&authors=x"),
+])
+def test_legacy_urls_redirect_permanently(site, path, query, target):
+    url = site.http_url + path + (f"?{query}" if query else "")
+    response = requests.get(url, allow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(target)
+
+
+@pytest.mark.parametrize("who,status", [(None, 404), ("nora", 404), ("vic", 200),
+                                        ("bob", 200), ("alice", 200), ("sam", 200)])
+def test_private_trac_is_a_404_to_outsiders(site, who, status):
+    response = requests.get(f"{site.http_url}/priv/wiki/WikiStart", auth=_auth(who))
+    assert response.status_code == status
+    if status == 404:
+        missing = requests.get(f"{site.http_url}/no-such-project/wiki/WikiStart",
+                               auth=_auth(who))
+        assert (missing.status_code, missing.text) == (404, response.text)
+
+
+def test_wrong_password_is_refused(site):
+    response = requests.get(f"{site.http_url}/pub/", auth=("alice", "wrong-password"))
+    assert response.status_code == 401
+
+
+# (path, who may open it, what everyone else gets) on the public project. Trac answers
+# 404 for the admin area to users without any admin panel.
+PERMISSIONS = [
+    ("/pub/newticket", {"vic", "bob", "alice", "sam"}, 403),
+    ("/pub/wiki/NewPage?action=edit", {"bob", "alice", "sam"}, 403),
+    ("/pub/admin/general/basics", {"alice", "sam"}, 404),
+]
+
+
+@pytest.mark.parametrize("path,allowed,refusal", PERMISSIONS)
+@pytest.mark.parametrize("who", [None, "nora", "vic", "bob", "alice", "sam"])
+def test_trac_permissions_follow_roles(site, path, allowed, refusal, who):
+    response = requests.get(site.http_url + path, auth=_auth(who))
+    assert response.status_code == (200 if who in allowed else refusal), \
+        response.text[:500]
+
+
+def test_logged_in_user_is_shown_in_trac(site):
+    response = requests.get(f"{site.http_url}/pub/", auth=_auth("bob"))
+    assert re.search(r"logged in as\s*<span[^>]*>\s*bob", response.text)
+
+
+def test_viewer_creates_a_ticket(site):
+    session = requests.Session()
+    session.auth = _auth("vic")
+    form = session.get(f"{site.http_url}/pub/newticket")
+    token = re.search(r'name="__FORM_TOKEN" value="([^"]+)"', form.text).group(1)
+    response = session.post(f"{site.http_url}/pub/newticket", data={
+        "__FORM_TOKEN": token, "field_summary": "Viewer ticket",
+        "field_description": "Filed by a viewer.", "field_type": "defect",
+        "submit": "Create ticket"}, allow_redirects=False)
+    assert response.status_code == 303, response.text[:2000]
+    location = response.headers["Location"]
+    assert re.search(r"/pub/ticket/\d+$", location)
+    ticket = session.get(location if "://" in location else site.http_url + location)
+    assert "Viewer ticket" in ticket.text
+    assert "vic" in ticket.text
+
+
+def test_health_reports_every_check(site):
+    response = requests.get(f"{site.http_url}/_health")
+    assert response.status_code == 200
+    report = response.json()
+    assert report["status"] == "ok"
+    assert set(report["checks"]) == {"database", "data_dir", "free_disk", "authz"}
+    assert all(check["ok"] for check in report["checks"].values())
+
+
+def test_landing_page_lists_public_projects_only(site):
+    response = requests.get(site.http_url + "/")
+    assert response.status_code == 200
+    assert 'href="/pub/"' in response.text
+    assert "priv" not in response.text

@@ -1,0 +1,1 @@
+"""Test helpers: temporary sites, a real Apache, the real svn client."""

@@ -1,0 +1,64 @@
+import pytest
+
+from devjavu.accounts import users
+from devjavu.accounts.credentials import CredentialChecker
+from devjavu.accounts.passwords import verify_password
+
+
+def test_passwords_are_stored_as_argon2_hashes(site, make_user):
+    make_user("amy", password="correct horse")
+    with site.reading() as db:
+        stored = users.get_user(db, "amy").password_hash
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+    assert verify_password(stored, "correct horse")
+    assert not verify_password(stored, "wrong horse")
+
+
+@pytest.mark.parametrize("name,email,password,message", [
+    ("A", "a@example.com", "long-enough", "Invalid username"),
+    ("amy smith", "a@example.com", "long-enough", "Invalid username"),
+    ("anonymous", "a@example.com", "long-enough", "reserved"),
+    ("amy", "not-an-email", "long-enough", "Invalid email"),
+    ("amy", "a@example.com", "short", "at least 8"),
+])
+def test_bad_input_is_refused(site, name, email, password, message):
+    with pytest.raises(users.UserError, match=message):
+        with site.unit_of_work() as db:
+            users.add_user(db, name, email, password)
+    with site.reading() as db:
+        assert users.list_users(db) == []
+
+
+def test_usernames_are_unique_without_regard_to_case(site, make_user):
+    make_user("amy")
+    with pytest.raises(users.UserError, match="Invalid username"):
+        make_user("Amy")
+    with pytest.raises(users.UserError, match="taken"):
+        make_user("amy")
+
+
+def test_checker_caches_only_while_the_hash_and_account_are_unchanged(site, make_user):
+    make_user("amy", password="first-password")
+    checker = CredentialChecker()
+    with site.reading() as db:
+        assert checker.check(db, "amy", "first-password") is not None
+        assert checker.check(db, "amy", "first-password") is not None   # from the cache
+        assert checker.check(db, "amy", "other-password") is None
+        assert checker.check(db, "nobody", "first-password") is None
+    with site.unit_of_work() as db:
+        users.set_password(db, users.get_user(db, "amy"), "second-password")
+    with site.reading() as db:
+        assert checker.check(db, "amy", "first-password") is None
+        assert checker.check(db, "amy", "second-password") is not None
+    with site.unit_of_work() as db:
+        users.set_active(db, users.get_user(db, "amy"), False)
+    with site.reading() as db:
+        assert checker.check(db, "amy", "second-password") is None
+
+
+def test_checker_never_keeps_passwords(site, make_user):
+    make_user("amy", password="first-password")
+    checker = CredentialChecker()
+    with site.reading() as db:
+        checker.check(db, "amy", "first-password")
+    assert all(b"first-password" not in key for key in checker._verified)

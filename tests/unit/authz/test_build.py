@@ -1,0 +1,59 @@
+import pytest
+
+from devjavu.authz.build import expected_access, parse_authz_root, render_project_authz
+from devjavu.accounts import users
+from devjavu.models import Role
+from devjavu.projects import service
+
+
+@pytest.fixture
+def members(site, make_user):
+    for name in ("olga", "dev", "vera", "stranger"):
+        make_user(name)
+    make_user("root-admin", admin=True)
+    return site
+
+
+def _project(db, name, private):
+    from devjavu.models import Membership, Project
+    project = Project(name=name, description="", is_private=private)
+    db.add(project)
+    for username, role in (("olga", Role.OWNER), ("dev", Role.DEVELOPER),
+                           ("vera", Role.VIEWER)):
+        db.add(Membership(project=project, user=users.get_user(db, username), role=role))
+    db.flush()
+    return project
+
+
+@pytest.mark.parametrize("private", [False, True])
+def test_expected_access_follows_roles(members, private):
+    with members.reading() as db:
+        project = _project(db, "demo", private)
+        access = expected_access(db, project)
+    expected = {"olga": "rw", "dev": "rw", "vera": "r", "root-admin": "rw"}
+    if not private:
+        expected["*"] = "r"
+    assert access == expected
+
+
+def test_disabled_users_lose_access(members):
+    with members.reading() as db:
+        project = _project(db, "demo", True)
+        users.get_user(db, "dev").is_active = False
+        users.get_user(db, "root-admin").is_active = False
+        db.flush()
+        assert expected_access(db, project) == {"olga": "rw", "vera": "r"}
+
+
+def test_render_parses_back():
+    access = {"*": "r", "zed": "rw", "amy": "r"}
+    text = render_project_authz("demo", access)
+    assert parse_authz_root(text) == access
+    assert text.index("amy") < text.index("zed") < text.index("* = r")
+
+
+@pytest.mark.parametrize("text", ["[/]\nalice = rw\n[/]\nbob = r\n", "alice = rw\n",
+                                  "[/]\nalice\n", "[groups]\nx = a\n[/]\n@x = r\n"])
+def test_parse_rejects_unexpected_shapes(text):
+    with pytest.raises(ValueError):
+        parse_authz_root(text)

@@ -1,0 +1,117 @@
+"""Installing authz files: atomic, validated, and a failure leaves the old file."""
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from devjavu import authz
+from devjavu.accounts import users
+from devjavu.authz import install
+from devjavu.projects import service
+from devjavu.models import Role
+
+
+@pytest.fixture
+def project(site, make_user):
+    make_user("olga")
+    make_user("dev")
+    with site.unit_of_work() as db:
+        service.create_project(db, site.settings, "demo", users.get_user(db, "olga"))
+    return "demo"
+
+
+def _authz_bytes(site, name):
+    return authz.authz_path(site.settings, name).read_bytes()
+
+
+def test_created_project_has_its_authz_after_commit(site, project):
+    text = _authz_bytes(site, project).decode()
+    assert "olga = rw" in text and "* = r" in text
+    subprocess.run(["svnauthz", "validate", str(authz.authz_path(site.settings, project))],
+                   check=True)
+
+
+def test_membership_change_rewrites_after_commit_only(site, project):
+    before = _authz_bytes(site, project)
+    with pytest.raises(RuntimeError, match="abandon"):
+        with site.unit_of_work() as db:
+            service.add_member(db, service.get_project(db, project),
+                               users.get_user(db, "dev"), Role.VIEWER)
+            raise RuntimeError("abandon the transaction")
+    assert _authz_bytes(site, project) == before
+    with site.unit_of_work() as db:
+        service.add_member(db, service.get_project(db, project), users.get_user(db, "dev"),
+                           Role.VIEWER)
+    assert "dev = r\n" in _authz_bytes(site, project).decode()
+
+
+def test_invalid_output_leaves_previous_file_identical(site, project, monkeypatch):
+    before = _authz_bytes(site, project)
+    monkeypatch.setattr(install, "render_project_authz",
+                        lambda name, access: "[/]\n@undefined-group = rw\n")
+    with site.unit_of_work() as db:
+        service.add_member(db, service.get_project(db, project), users.get_user(db, "dev"),
+                           Role.DEVELOPER)
+    assert _authz_bytes(site, project) == before
+    leftovers = [p for p in authz.authz_path(site.settings, project).parent.iterdir()
+                 if p.name.startswith(".authz")]
+    assert leftovers == []
+    with site.reading() as db:
+        assert authz.out_of_step_projects(db, site.settings) == [project]
+
+
+def test_regenerate_repairs_what_is_out_of_step(site, project):
+    path = authz.authz_path(site.settings, project)
+    path.write_text("# damaged\n")
+    with site.reading() as db:
+        assert authz.out_of_step_projects(db, site.settings) == [project]
+        assert authz.regenerate_all(db, site.settings) == []
+        assert authz.out_of_step_projects(db, site.settings) == []
+
+
+def test_one_failing_project_does_not_stop_the_others(site, project, make_user):
+    with site.unit_of_work() as db:
+        service.create_project(db, site.settings, "other", users.get_user(db, "olga"))
+    broken_repo = site.settings.repository_path(project)
+    os.rename(broken_repo, broken_repo.with_name("moved-away"))
+    try:
+        with site.unit_of_work() as db:
+            users.add_user(db, "newadmin", "n@example.com", "a-good-password", is_admin=True)
+        assert "newadmin = rw" in _authz_bytes(site, "other").decode()
+    finally:
+        os.rename(broken_repo.with_name("moved-away"), broken_repo)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real full disk: a 64 KiB tmpfs (the tests run as root)."""
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs",
+                             str(mount_point)], capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", str(mount_point)], check=True)
+
+
+def test_full_disk_leaves_the_live_file_byte_identical(tiny_disk):
+    live = tiny_disk / "authz"
+    access = {"alice": "rw", "*": "r"}
+    install.atomic_write(live, authz.render_project_authz("demo", access),
+                         validate=lambda temp: install.validate_authz_file(temp, access))
+    before = live.read_bytes()
+    filler = tiny_disk / "filler"
+    with open(filler, "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"x" * 1024)
+        except OSError:
+            pass
+    big = {f"user{i:05d}": "rw" for i in range(5000)}
+    with pytest.raises(OSError):
+        install.atomic_write(live, authz.render_project_authz("demo", big),
+                             validate=lambda temp: install.validate_authz_file(temp, big))
+    assert live.read_bytes() == before
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["authz", "filler"]

@@ -1,0 +1,80 @@
+"""The environment cache is bounded, and closes an evicted environment only when idle."""
+import threading
+
+import pytest
+from trac.env import Environment
+
+from devjavu.dispatch.envcache import EnvironmentCache
+
+
+class RecordingEnvironment(Environment):
+    """A real Trac environment that remembers being opened and shut down."""
+    opened = 0
+
+    def __init__(self, path, *args, **kwargs):
+        super().__init__(path, *args, **kwargs)
+        self.closed = False
+        RecordingEnvironment.opened += 1
+
+    def shutdown(self, tid=None):
+        super().shutdown(tid)
+        if tid is None:
+            self.closed = True
+
+
+@pytest.fixture(scope="module")
+def env_paths(tmp_path_factory):
+    root = tmp_path_factory.mktemp("envs")
+    paths = {}
+    for name in "abc":
+        env = Environment(str(root / name), create=True,
+                          options=[("trac", "database", "sqlite:db/trac.db")])
+        env.shutdown()
+        paths[name] = str(root / name)
+    return paths
+
+
+def test_least_recently_used_is_closed_beyond_capacity(env_paths):
+    cache = EnvironmentCache(2, open_environment=RecordingEnvironment)
+    envs = {}
+    for name in ("a", "b", "a", "c"):
+        env, release = cache.acquire(env_paths[name])
+        envs[name] = env
+        release()
+    assert len(cache) == 2
+    assert envs["b"].closed and not envs["a"].closed and not envs["c"].closed
+    again, release = cache.acquire(env_paths["a"])
+    assert again is envs["a"]
+    release()
+    cache.close_all()
+    assert envs["a"].closed and envs["c"].closed
+
+
+def test_evicted_environment_in_use_closes_after_release(env_paths):
+    cache = EnvironmentCache(1, open_environment=RecordingEnvironment)
+    busy, release_busy = cache.acquire(env_paths["a"])
+    _, release_other = cache.acquire(env_paths["b"])
+    assert not busy.closed
+    release_busy()
+    assert busy.closed
+    release_other()
+    cache.close_all()
+
+
+def test_concurrent_first_requests_open_once(env_paths):
+    RecordingEnvironment.opened = 0
+    cache = EnvironmentCache(4, open_environment=RecordingEnvironment)
+    barrier = threading.Barrier(8)
+
+    def request():
+        barrier.wait()
+        _, release = cache.acquire(env_paths["c"])
+        release()
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert RecordingEnvironment.opened == 1
+    cache.close_all()
