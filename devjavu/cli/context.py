@@ -1,10 +1,17 @@
 """Opening the site for a command: data directory ready, running as its owner."""
+from contextlib import contextmanager
+from typing import Iterator
+
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from sqlalchemy.orm import Session
+
 from devjavu import datadir
+from devjavu.accounts.users import UserError
 from devjavu.cli.errors import CommandError
 from devjavu.migrate import alembic_config
+from devjavu.projects.service import MembershipError, ProjectError
 from devjavu.settings import Settings
 from devjavu.site import Site
 
@@ -21,3 +28,28 @@ def open_site(settings: Settings, require_current_schema: bool = True) -> Site:
             raise CommandError("The database is not at the current schema; run "
                                "`devjavu-admin migrate` first.")
     return site
+
+
+# What the services raise for bad input: shown to the operator as one line.
+SERVICE_ERRORS = (UserError, ProjectError, MembershipError)
+
+
+@contextmanager
+def changing(settings: Settings) -> Iterator[Session]:
+    """A session whose changes commit at the end; service errors end the command."""
+    site = open_site(settings)
+    try:
+        with site.unit_of_work() as db:
+            yield db
+    except SERVICE_ERRORS as e:
+        raise CommandError(e) from None
+
+
+@contextmanager
+def reading(settings: Settings) -> Iterator[Session]:
+    site = open_site(settings)
+    try:
+        with site.reading() as db:
+            yield db
+    except SERVICE_ERRORS as e:
+        raise CommandError(e) from None

@@ -1,6 +1,6 @@
 """member add|remove|list."""
 from devjavu.accounts import users
-from devjavu.cli.context import open_site
+from devjavu.cli.context import changing, reading
 from devjavu.cli.errors import CommandError
 from devjavu.models import Role
 from devjavu.projects import service
@@ -32,42 +32,29 @@ def add_member(settings, args) -> int:
         role = parse_role(args.role)
     except ValueError as e:
         raise CommandError(e) from None
-    site = open_site(settings)
-    try:
-        with site.unit_of_work() as db:
-            project = service.get_project(db, args.project)
-            user = users.get_user(db, args.user)
-            if service.find_membership(db, project, user) is None:
-                service.add_member(db, project, user, role)
-            else:
-                service.change_role(db, project, user, role)
-    except (users.UserError, service.ProjectError, service.MembershipError) as e:
-        raise CommandError(e) from None
+    with changing(settings) as db:
+        project = service.get_project(db, args.project)
+        user = users.get_user(db, args.user)
+        if service.find_membership(db, project, user) is None:
+            service.add_member(db, project, user, role)
+        else:
+            service.change_role(db, project, user, role)
     print(f"{args.user} is {role} of {args.project}.")
     return 0
 
 
 def remove_member(settings, args) -> int:
-    site = open_site(settings)
-    try:
-        with site.unit_of_work() as db:
-            service.remove_member(db, service.get_project(db, args.project),
-                                  users.get_user(db, args.user))
-    except (users.UserError, service.ProjectError, service.MembershipError) as e:
-        raise CommandError(e) from None
+    with changing(settings) as db:
+        service.remove_member(db, service.get_project(db, args.project),
+                              users.get_user(db, args.user))
     print(f"{args.user} removed from {args.project}.")
     return 0
 
 
 def list_members(settings, args) -> int:
-    site = open_site(settings)
-    try:
-        with site.reading() as db:
-            project = service.get_project(db, args.project)
-            for membership in sorted(project.memberships,
-                                     key=lambda m: (list(Role).index(m.role),
-                                                    m.user.username)):
-                print(f"{membership.user.username}\t{membership.role}")
-    except service.ProjectError as e:
-        raise CommandError(e) from None
+    with reading(settings) as db:
+        project = service.get_project(db, args.project)
+        for membership in sorted(project.memberships,
+                                 key=lambda m: (list(Role).index(m.role), m.user.username)):
+            print(f"{membership.user.username}\t{membership.role}")
     return 0

@@ -1,7 +1,6 @@
 """project add|list."""
 from devjavu.accounts import users
-from devjavu.cli.context import open_site
-from devjavu.cli.errors import CommandError
+from devjavu.cli.context import changing, reading
 from devjavu.projects import service
 
 
@@ -20,22 +19,16 @@ def register(commands) -> None:
 
 
 def add_project(settings, args) -> int:
-    site = open_site(settings)
-    try:
-        with site.unit_of_work() as db:
-            owner = users.get_user(db, args.owner)
-            service.create_project(db, settings, args.name, owner,
-                                   description=args.description, private=args.private)
-    except (users.UserError, service.ProjectError) as e:
-        raise CommandError(e) from None
+    with changing(settings) as db:
+        service.create_project(db, settings, args.name, users.get_user(db, args.owner),
+                               description=args.description, private=args.private)
     print(f"Created project {args.name}: Trac at /{args.name}/, "
           f"Subversion at /svn/{args.name}")
     return 0
 
 
 def list_projects(settings, args) -> int:
-    site = open_site(settings)
-    with site.reading() as db:
+    with reading(settings) as db:
         for project in service.list_projects(db):
             owners = ",".join(u.username for u in service.owners_of(db, project))
             print(f"{project.name}\t{project.visibility}\t{owners}")

@@ -1,6 +1,6 @@
 """user add|list|passwd|disable|enable."""
 from devjavu.accounts import users
-from devjavu.cli.context import open_site
+from devjavu.cli.context import changing, open_site, reading
 from devjavu.cli.errors import CommandError
 from devjavu.cli.secrets import read_new_password
 
@@ -28,27 +28,22 @@ def register(commands) -> None:
 
 
 def add_user(settings, args) -> int:
-    site = open_site(settings)
-    # Validate the cheap things before asking for a password.
+    # Refuse a bad name or email before asking for a password.
     try:
         users.validate_username(args.name)
         users.validate_email(args.email)
     except users.UserError as e:
         raise CommandError(e) from None
+    open_site(settings)
     password = read_new_password()
-    try:
-        with site.unit_of_work() as db:
-            user = users.add_user(db, args.name, args.email, password, is_admin=args.admin)
-            name = user.username
-    except users.UserError as e:
-        raise CommandError(e) from None
-    print(f"Created user {name}{' (site admin)' if args.admin else ''}.")
+    with changing(settings) as db:
+        users.add_user(db, args.name, args.email, password, is_admin=args.admin)
+    print(f"Created user {args.name}{' (site admin)' if args.admin else ''}.")
     return 0
 
 
 def list_users(settings, args) -> int:
-    site = open_site(settings)
-    with site.reading() as db:
+    with reading(settings) as db:
         for user in users.list_users(db):
             flags = [f for f, on in (("admin", user.is_admin), ("disabled", not user.is_active))
                      if on]
@@ -57,23 +52,16 @@ def list_users(settings, args) -> int:
 
 
 def set_password(settings, args) -> int:
-    site = open_site(settings)
+    open_site(settings)
     password = read_new_password()
-    try:
-        with site.unit_of_work() as db:
-            users.set_password(db, users.get_user(db, args.name), password)
-    except users.UserError as e:
-        raise CommandError(e) from None
+    with changing(settings) as db:
+        users.set_password(db, users.get_user(db, args.name), password)
     print(f"Password of {args.name} changed.")
     return 0
 
 
 def set_active(settings, args) -> int:
-    site = open_site(settings)
-    try:
-        with site.unit_of_work() as db:
-            users.set_active(db, users.get_user(db, args.name), args.active)
-    except users.UserError as e:
-        raise CommandError(e) from None
+    with changing(settings) as db:
+        users.set_active(db, users.get_user(db, args.name), args.active)
     print(f"{args.name} {'enabled' if args.active else 'disabled'}.")
     return 0

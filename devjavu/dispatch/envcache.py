@@ -29,21 +29,25 @@ class EnvironmentCache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def _use_open(self, path: str) -> _Entry | None:
+        """The open entry for `path`, marked in use; the caller holds the lock."""
+        entry = self._entries.get(path)
+        if entry is not None:
+            self._entries.move_to_end(path)
+            entry.users += 1
+        return entry
+
     def _acquire(self, path: str) -> _Entry:
         with self._lock:
-            entry = self._entries.get(path)
+            entry = self._use_open(path)
             if entry is not None:
-                self._entries.move_to_end(path)
-                entry.users += 1
                 return entry
             opening = self._opening.setdefault(path, threading.Lock())
         # Open outside the cache lock: other environments stay served meanwhile.
         with opening:
             with self._lock:
-                entry = self._entries.get(path)
+                entry = self._use_open(path)
                 if entry is not None:
-                    self._entries.move_to_end(path)
-                    entry.users += 1
                     return entry
             try:
                 env = self._open(path)
