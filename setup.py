@@ -17,6 +17,7 @@ install_requires = [
     "alembic>=1.12",
     "PasteDeploy>=3.0",
     "Genshi>=0.7.7",
+    "WTForms>=3.1",
     "argon2-cffi>=23.1",
     "psycopg[binary]>=3.1",
 ]
@@ -25,6 +26,8 @@ tests_require = [
     "pytest>=8",
     "WebTest>=3.0",
     "requests>=2.28",
+    "aiosmtpd>=1.4",
+    "selenium>=4.20",
 ]
 
 setup(
@@ -33,7 +36,8 @@ setup(
     description=__doc__,
     packages=find_packages(include=["devjavu", "devjavu.*"]),
     include_package_data=True,
-    package_data={"devjavu": ["dashboard/templates/*.html", "dashboard/static/*"]},
+    package_data={"devjavu": ["dashboard/templates/*.html", "dashboard/templates/*/*.html",
+                              "dashboard/static/*"]},
     python_requires=">=3.11",
     install_requires=install_requires,
     extras_require={"test": tests_require},

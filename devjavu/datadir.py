@@ -8,6 +8,7 @@ directory) stays root's, so that the run user cannot point root at other files.
 """
 import os
 import pwd
+import secrets
 from pathlib import Path
 
 from devjavu.settings import Settings
@@ -37,6 +38,27 @@ def prepare(settings: Settings) -> None:
                 os.chown(entry, run_user.pw_uid, run_user.pw_gid)
     for path in _owned_by_starter(settings):
         path.mkdir(mode=0o755, parents=True, exist_ok=True)
+    ensure_secret(settings, run_user if as_root else None)
+
+
+def ensure_secret(settings: Settings, owner=None) -> None:
+    """The key that signs the dashboard's cookies: random, made once, readable by the
+    run user only."""
+    path = settings.secret_path
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32))
+        f.flush()
+        os.fsync(f.fileno())
+    if owner is not None:
+        os.chown(path, owner.pw_uid, owner.pw_gid)
+
+
+def read_secret(settings: Settings) -> str:
+    return settings.secret_path.read_text().strip()
 
 
 def drop_privileges(settings: Settings) -> None:

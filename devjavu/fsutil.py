@@ -36,3 +36,15 @@ def atomic_write(path: Path, text: str, validate: Callable[[Path], None] | None 
         temp.unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
+
+
+def directory_size(path: Path) -> int:
+    """Bytes used by the files below `path` (0 if it is missing)."""
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+    return total

@@ -34,6 +34,12 @@ class Settings:
     wsgi_threads: int
     trac_env_cache_size: int
     disk_reserve_percent: float
+    public_url: str
+    smtp_host: str
+    smtp_port: int
+    mail_from: str
+    session_days: int
+    trash_days: int
 
     @property
     def repos_dir(self) -> Path:
@@ -58,6 +64,10 @@ class Settings:
     @property
     def trash_dir(self) -> Path:
         return self.data_dir / "trash"
+
+    @property
+    def secret_path(self) -> Path:
+        return self.data_dir / "secret.key"
 
     @property
     def venv_dir(self) -> Path:
@@ -119,7 +129,16 @@ _FIELDS = {
     "devjavu.wsgi_threads": ("wsgi_threads", _int_in(1, 100), "15"),
     "devjavu.trac_env_cache_size": ("trac_env_cache_size", _int_in(1, 100000), "50"),
     "devjavu.disk_reserve_percent": ("disk_reserve_percent", _percent, "10"),
+    # Empty: http://<server_name>:<http_port>. Links in emails start with it.
+    "devjavu.public_url": ("public_url", str, ""),
+    "devjavu.smtp_host": ("smtp_host", str, "127.0.0.1"),
+    "devjavu.smtp_port": ("smtp_port", _int_in(1, 65535), "25"),
+    "devjavu.mail_from": ("mail_from", str, "DevjaVu <devjavu@localhost>"),
+    "devjavu.session_days": ("session_days", _int_in(1, 365), "14"),
+    "devjavu.trash_days": ("trash_days", _int_in(0, 3650), "30"),
 }
+
+_OPTIONAL = {"devjavu.public_url"}
 
 # Keys that belong to libraries we configure through the same section.
 _FOREIGN_PREFIXES = ("pyramid.", "sqlalchemy.", "tm.", "retry.")
@@ -133,6 +152,9 @@ def settings_from_dict(raw: dict[str, str], ini_path: Path) -> Settings:
     values = {}
     for key, (field, parse, default) in _FIELDS.items():
         text = raw.get(key, default)
+        if key in _OPTIONAL and not str(text).strip():
+            values[field] = ""
+            continue
         if text is None or not str(text).strip():
             raise SettingsError(f"{ini_path}: setting {key} is required")
         try:
@@ -142,6 +164,9 @@ def settings_from_dict(raw: dict[str, str], ini_path: Path) -> Settings:
     if values["http_port"] == values["https_port"]:
         raise SettingsError(f"{ini_path}: http_port and https_port must differ")
     values["data_dir"] = Path(os.path.abspath(values["data_dir"]))
+    if not values["public_url"]:
+        values["public_url"] = f"http://{values['server_name']}:{values['http_port']}"
+    values["public_url"] = values["public_url"].rstrip("/")
     return Settings(ini_path=ini_path, **values)
 
 

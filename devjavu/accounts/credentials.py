@@ -1,11 +1,13 @@
-"""Checking a username and password, as Subversion clients and scripts send them.
+"""Checking a username and a password or access token, as svn clients and scripts
+send them.
 
 Every Subversion request carries Basic credentials, and a checkout makes many requests,
 so a full argon2 verification per request would dominate. `CredentialChecker` remembers
 successful verifications for a short time, but only as a keyed digest of
-(username, stored hash, password) under a key that never leaves the process. The user
-row is read on every call, so a disabled account fails at once, and a password change
-replaces the stored hash, which makes every remembered digest for it stop matching.
+(username, stored hash, secret) under a key that never leaves the process. The user
+row (and token row) is read on every call, so a disabled account or a revoked token
+fails at once, and a password change replaces the stored hash, which makes every
+remembered digest for the old one stop matching.
 """
 import hashlib
 import hmac
@@ -17,12 +19,13 @@ from collections import OrderedDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from devjavu.accounts import tokens
 from devjavu.accounts.passwords import MAX_PASSWORD_LENGTH, verify_password
 from devjavu.models import User
 
 
 class CredentialChecker:
-    """Verifies passwords against the shared database; thread-safe."""
+    """Verifies passwords and tokens against the shared database; thread-safe."""
 
     def __init__(self, ttl_seconds: float = 300.0, max_entries: int = 10000):
         self._key = os.urandom(32)
@@ -31,29 +34,50 @@ class CredentialChecker:
         self._verified: OrderedDict[bytes, float] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _digest(self, user: User, password: str) -> bytes:
-        message = "\0".join((user.username, user.password_hash, password)).encode()
+    def _digest(self, username: str, stored_hash: str, secret: str) -> bytes:
+        message = "\0".join((username, stored_hash, secret)).encode()
         return hmac.new(self._key, message, hashlib.sha256).digest()
 
-    def check(self, db: Session, username: str, password: str) -> User | None:
-        """The active user whose name and password these are, or None."""
-        if not username or not password or len(password) > MAX_PASSWORD_LENGTH:
-            return None
-        user = db.scalar(select(User).where(User.username == username))
-        if user is None or not user.is_active:
-            return None
-        digest = self._digest(user, password)
-        now = time.monotonic()
+    def _remembered(self, digest: bytes) -> bool:
         with self._lock:
             expires = self._verified.get(digest)
-            if expires is not None and expires > now:
+            if expires is not None and expires > time.monotonic():
                 self._verified.move_to_end(digest)
-                return user
-        if not verify_password(user.password_hash, password):
-            return None
+                return True
+        return False
+
+    def _remember(self, digest: bytes) -> None:
         with self._lock:
-            self._verified[digest] = now + self._ttl
+            self._verified[digest] = time.monotonic() + self._ttl
             self._verified.move_to_end(digest)
             while len(self._verified) > self._max_entries:
                 self._verified.popitem(last=False)
+
+    def _verify(self, username, stored_hash, secret, verify) -> bool:
+        digest = self._digest(username, stored_hash, secret)
+        if self._remembered(digest):
+            return True
+        if not verify(stored_hash, secret):
+            return False
+        self._remember(digest)
+        return True
+
+    def check(self, db: Session, username: str, secret: str) -> User | None:
+        """The active user whose name and password (or access token) these are, or None.
+
+        A token's last-used time may be updated in `db`: the caller commits it."""
+        if not username or not secret or len(secret) > MAX_PASSWORD_LENGTH:
+            return None
+        if tokens.looks_like_token(secret):
+            token = tokens.token_for(db, username, secret)
+            if token is None or not self._verify(username, token.token_hash, secret,
+                                                 verify_password):
+                return None
+            tokens.note_use(token)
+            return token.user
+        user = db.scalar(select(User).where(User.username == username))
+        if user is None or not user.is_active:
+            return None
+        if not self._verify(username, user.password_hash, secret, verify_password):
+            return None
         return user

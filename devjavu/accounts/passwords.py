@@ -24,6 +24,11 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def hash_secret(secret: str) -> str:
+    """Hash a generated secret (an access token): no password rules apply."""
+    return _hasher.hash(secret)
+
+
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)

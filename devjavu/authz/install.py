@@ -58,7 +58,8 @@ def write_project_authz(db: Session, settings: Settings, project: Project) -> bo
 def regenerate_projects(db: Session, settings: Settings, names) -> list[str]:
     """Rewrite the authz files of the named projects; returns the names that failed."""
     failed = []
-    projects = db.scalars(select(Project).where(Project.name.in_(sorted(names))))
+    projects = db.scalars(select(Project).where(Project.name.in_(sorted(names)),
+                                                Project.deleted_at.is_(None)))
     for project in projects:
         try:
             write_project_authz(db, settings, project)
@@ -70,13 +71,15 @@ def regenerate_projects(db: Session, settings: Settings, names) -> list[str]:
 
 
 def regenerate_all(db: Session, settings: Settings) -> list[str]:
-    return regenerate_projects(db, settings, db.scalars(select(Project.name)).all())
+    return regenerate_projects(db, settings, db.scalars(
+        select(Project.name).where(Project.deleted_at.is_(None))).all())
 
 
 def out_of_step_projects(db: Session, settings: Settings) -> list[str]:
     """Projects whose authz file on disk is not what the database says it should be."""
     stale = []
-    for project in db.scalars(select(Project).order_by(Project.name)):
+    for project in db.scalars(select(Project).where(Project.deleted_at.is_(None))
+                              .order_by(Project.name)):
         text = render_project_authz(project.name, expected_access(db, project))
         try:
             on_disk = authz_path(settings, project.name).read_text(encoding="utf-8")

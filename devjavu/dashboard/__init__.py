@@ -1,4 +1,5 @@
-"""The Pyramid dashboard: the landing page, /_health, and (to come) accounts and projects."""
+"""The Pyramid dashboard: sign-up and login, accounts, projects and members, site
+administration, and /_health."""
 from pyramid.config import Configurator
 
 from devjavu.models import tm_session
@@ -12,6 +13,7 @@ def make_dashboard(site: Site, app_settings: dict):
     config.add_request_method(
         lambda request: tm_session(site.session_factory, request.tm), "dbsession",
         reify=True)
+    config.include("devjavu.dashboard.security")
     config.include("devjavu.dashboard.rendering")
     config.include("devjavu.dashboard.routes")
     config.scan("devjavu.dashboard.views")

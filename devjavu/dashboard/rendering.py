@@ -6,6 +6,7 @@ Genshi escapes every substituted value unless a template asks otherwise, so user
 from pathlib import Path
 
 from genshi.template import TemplateLoader
+from pyramid.csrf import get_csrf_token
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -24,6 +25,8 @@ class GenshiRendererFactory:
                 request.response.content_type = "text/html"
                 request.response.charset = "utf-8"
             data = dict(system)
+            if request is not None:
+                data["csrf_token"] = get_csrf_token(request)
             data.update(value)
             return loader.load(name).generate(**data).render("html", doctype="html5")
 

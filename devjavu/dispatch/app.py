@@ -6,6 +6,10 @@
   exactly like a missing one): the Pyramid dashboard.
 """
 import logging
+import os
+
+from trac.env import Environment
+from trac.web.href import Href
 
 from devjavu.accounts.credentials import CredentialChecker
 from devjavu.accounts.users import find_user
@@ -54,7 +58,8 @@ class Dispatcher:
         self.site = site
         self.dashboard = dashboard
         self.checker = CredentialChecker()
-        self.environments = EnvironmentCache(site.settings.trac_env_cache_size)
+        self.environments = EnvironmentCache(site.settings.trac_env_cache_size,
+                                             open_environment=self._open_environment)
         access.install_lookup(self._access_lookup)
 
     def __call__(self, environ, start_response):
@@ -71,17 +76,22 @@ class Dispatcher:
         return self._project_request(environ, start_response, *project_path)
 
     def _project_request(self, environ, start_response, name, rest):
-        with self.site.reading() as db:
+        with self.site.session_factory() as db:
             try:
                 user = identify(db, self.checker, environ)
             except BadCredentials:
                 return _unauthorized(start_response)
             project = find_project(db, name)
             role = role_of(db, user, project) if project is not None else None
-            visible = project is not None and may_see(project, role)
+            visible = (project is not None and project.deleted_at is None
+                       and may_see(project, role))
             username = user.username if user is not None else None
+            db.commit()      # a session's last-seen time, a token's last use
         if not visible:
             return self.dashboard(environ, start_response)
+        if rest in ("/login", "/logout"):
+            # Trac's own login is off: its links (and its "do so" hint) lead here.
+            return _see_other(start_response, f"{rest}?came_from=/{name}/")
         environ["devjavu.user"] = username
         if username:
             environ["REMOTE_USER"] = username
@@ -98,14 +108,25 @@ class Dispatcher:
             raise
         return _ReleasingIterable(body, release)
 
+    def _open_environment(self, path: str) -> Environment:
+        env = Environment(path)
+        # Trac's absolute links (notifications, feeds) use the site's public URL.
+        env.abs_href = Href(f"{self.site.settings.public_url}/{os.path.basename(path)}")
+        return env
+
     def _access_lookup(self, project_name: str, username: str) -> access.Access:
         with self.site.reading() as db:
             project = find_project(db, project_name)
-            if project is None:
+            if project is None or project.deleted_at is not None:
                 return access.Access(project_name, username, None, False)
             user = find_user(db, username) if username != "anonymous" else None
             role = role_of(db, user, project)
             return access.Access(project_name, username, role, may_see(project, role))
+
+
+def _see_other(start_response, location: str):
+    start_response("303 See Other", [("Location", location), ("Content-Length", "0")])
+    return [b""]
 
 
 def _unauthorized(start_response):

@@ -1,13 +1,15 @@
 """Who is making a request to a project's Trac.
 
-Here: HTTP Basic credentials (scripts and tools), checked against the shared database
-with the same `CredentialChecker` as Subversion.
+The dashboard's session cookie (a browser), or HTTP Basic credentials (scripts and
+tools) checked against the shared database with the same `CredentialChecker` as
+Subversion: a password or a personal access token.
 """
 import base64
 import binascii
 
 from sqlalchemy.orm import Session
 
+from devjavu.accounts import sessions
 from devjavu.accounts.credentials import CredentialChecker
 from devjavu.models import User
 
@@ -35,7 +37,7 @@ def identify(db: Session, checker: CredentialChecker, environ) -> User | None:
     """The authenticated user, None for anonymous; raises BadCredentials."""
     credentials = basic_credentials(environ)
     if credentials is None:
-        return None
+        return sessions.user_from_environ(db, environ)
     user = checker.check(db, *credentials)
     if user is None:
         raise BadCredentials("wrong username or password")

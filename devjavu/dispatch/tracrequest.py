@@ -18,8 +18,6 @@ from trac.web.main import (RequestDispatcher, RequestWithSession, _send_user_err
 def serve_trac(env, environ, start_response) -> list[bytes]:
     """Answer `environ` with `env`; SCRIPT_NAME and PATH_INFO are already the project's."""
     req = RequestWithSession(environ, start_response)
-    if not env.abs_href.base:
-        env.abs_href = req.abs_href
     make_activable(lambda: req.locale, env.path)
     response = []
     try:

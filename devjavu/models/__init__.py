@@ -8,11 +8,17 @@ from devjavu.models.meta import Base
 from devjavu.models.user import User
 from devjavu.models.project import Project
 from devjavu.models.membership import Membership, Role
+from devjavu.models.session import LoginSession
+from devjavu.models.token import AccessToken
+from devjavu.models.invitation import Invitation, InviteCode, PasswordReset
+from devjavu.models.site_setting import SiteSetting, WaitlistEntry
+from devjavu.models.audit import AuditEvent
 
 configure_mappers()
 
-__all__ = ["Base", "User", "Project", "Membership", "Role", "make_engine",
-           "make_session_factory", "tm_session"]
+__all__ = ["Base", "User", "Project", "Membership", "Role", "LoginSession", "AccessToken",
+           "Invitation", "InviteCode", "PasswordReset", "SiteSetting", "WaitlistEntry",
+           "AuditEvent", "make_engine", "make_session_factory", "tm_session"]
 
 
 def _configure_sqlite(dbapi_connection, connection_record):

@@ -14,6 +14,8 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     is_private: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Set when deleted: the repository and Trac wait in the trash until purged.
+    deleted_at: Mapped[datetime | None]
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="project", cascade="all, delete-orphan", passive_deletes=True)

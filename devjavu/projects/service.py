@@ -1,10 +1,14 @@
-"""Creating projects (all or nothing) and managing their members."""
+"""Creating projects (all or nothing), changing and deleting them, and their members.
+
+Every change that alters who may do what is written to the audit log, with the actor
+(None from the operator's command line).
+"""
 import shutil
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from devjavu import authz
+from devjavu import audit, authz
 from devjavu.models import Membership, Project, Role, User, hooks
 from devjavu.projects.names import validate_project_name
 from devjavu.settings import Settings
@@ -38,13 +42,13 @@ def find_project(db: Session, name: str) -> Project | None:
 
 def get_project(db: Session, name: str) -> Project:
     project = find_project(db, name)
-    if project is None:
+    if project is None or project.deleted_at is not None:
         raise ProjectError(f"No such project: {name!r}.")
     return project
 
 
 def create_project(db: Session, settings: Settings, name: str, owner: User,
-                   description: str = "", private: bool = False) -> Project:
+                   description: str = "", private: bool = False, ip: str = "") -> Project:
     """Create the rows, the repository and the Trac environment, or none of them.
 
     Raises ProjectError, leaving nothing behind on disk; if the transaction is later
@@ -87,11 +91,16 @@ def create_project(db: Session, settings: Settings, name: str, owner: User,
         raise
     hooks.after_rollback(db, remove_made)
     authz.mark_stale(db, project)
+    audit.record(db, audit.PROJECT_CREATED, actor=owner, subject=name, ip=ip,
+                 detail=project.visibility)
     return project
 
 
-def list_projects(db: Session) -> list[Project]:
-    return list(db.scalars(select(Project).order_by(Project.name)))
+def list_projects(db: Session, include_deleted: bool = False) -> list[Project]:
+    query = select(Project).order_by(Project.name)
+    if not include_deleted:
+        query = query.where(Project.deleted_at.is_(None))
+    return list(db.scalars(query))
 
 
 def owners_of(db: Session, project: Project) -> list[User]:
@@ -104,29 +113,39 @@ def find_membership(db: Session, project: Project, user: User) -> Membership | N
                                               Membership.user_id == user.id))
 
 
-def add_member(db: Session, project: Project, user: User, role: Role) -> Membership:
+def add_member(db: Session, project: Project, user: User, role: Role,
+               actor: User | None = None, ip: str = "") -> Membership:
     """Give `user` `role` on `project`. Raises MembershipError if already a member."""
     if find_membership(db, project, user) is not None:
         raise MembershipError(f"{user.username} is already a member of {project.name}.")
+    if not user.is_active:
+        raise MembershipError(f"{user.username} is disabled.")
     membership = Membership(project=project, user=user, role=role)
     db.add(membership)
     db.flush()
     authz.mark_stale(db, project)
+    audit.record(db, audit.MEMBER_ADDED, actor=actor, subject=project.name, ip=ip,
+                 detail=f"{user.username} as {role}")
     return membership
 
 
-def change_role(db: Session, project: Project, user: User, role: Role) -> Membership:
+def change_role(db: Session, project: Project, user: User, role: Role,
+                actor: User | None = None, ip: str = "") -> Membership:
     membership = find_membership(db, project, user)
     if membership is None:
         raise MembershipError(f"{user.username} is not a member of {project.name}.")
     if membership.role == Role.OWNER and role != Role.OWNER:
         _refuse_last_owner(db, project, user)
+    old = membership.role
     membership.role = role
     authz.mark_stale(db, project)
+    audit.record(db, audit.ROLE_CHANGED, actor=actor, subject=project.name, ip=ip,
+                 detail=f"{user.username}: {old} -> {role}")
     return membership
 
 
-def remove_member(db: Session, project: Project, user: User) -> None:
+def remove_member(db: Session, project: Project, user: User, actor: User | None = None,
+                  ip: str = "") -> None:
     membership = find_membership(db, project, user)
     if membership is None:
         raise MembershipError(f"{user.username} is not a member of {project.name}.")
@@ -135,6 +154,37 @@ def remove_member(db: Session, project: Project, user: User) -> None:
     db.delete(membership)
     db.flush()
     authz.mark_stale(db, project)
+    audit.record(db, audit.MEMBER_REMOVED, actor=actor, subject=project.name, ip=ip,
+                 detail=user.username)
+
+
+def transfer_ownership(db: Session, project: Project, new_owner: User,
+                       actor: User | None = None, ip: str = "") -> None:
+    """`new_owner` becomes the owner; the other owners become developers."""
+    if not new_owner.is_active:
+        raise MembershipError(f"{new_owner.username} is disabled.")
+    for owner in owners_of(db, project):
+        if owner.id != new_owner.id:
+            find_membership(db, project, owner).role = Role.DEVELOPER
+    membership = find_membership(db, project, new_owner)
+    if membership is None:
+        db.add(Membership(project=project, user=new_owner, role=Role.OWNER))
+    else:
+        membership.role = Role.OWNER
+    db.flush()
+    authz.mark_stale(db, project)
+    audit.record(db, audit.OWNERSHIP_TRANSFERRED, actor=actor, subject=project.name, ip=ip,
+                 detail=f"to {new_owner.username}")
+
+
+def update_project(db: Session, project: Project, description: str, private: bool,
+                   actor: User | None = None, ip: str = "") -> None:
+    project.description = validate_description(description)
+    if project.is_private != private:
+        project.is_private = private
+        authz.mark_stale(db, project)
+        audit.record(db, audit.VISIBILITY_CHANGED, actor=actor, subject=project.name, ip=ip,
+                     detail=project.visibility)
 
 
 def _refuse_last_owner(db: Session, project: Project, user: User) -> None:

@@ -47,6 +47,16 @@ def youngest_revision(path: Path) -> int:
     return repos.Repository(str(path)).fs().youngest_revision()
 
 
+def last_commit(path: Path) -> tuple[int, str | None]:
+    """(youngest revision, its svn:date as text); (0, None) for an empty repository."""
+    fs = repos.Repository(str(path)).fs()
+    youngest = fs.youngest_revision()
+    if youngest == 0:
+        return 0, None
+    date = fs.revision_proplist(youngest).get("svn:date", b"")
+    return youngest, date.decode()[:16].replace("T", " ") or None
+
+
 def remove_tree(path: Path) -> None:
     if os.path.lexists(path):
         shutil.rmtree(path)

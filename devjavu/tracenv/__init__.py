@@ -3,6 +3,7 @@
 A peer of `svn/`: storage for a project, used by the project services. It imports
 Trac, which is why it is not part of `projects/`.
 """
+from devjavu.tracenv.config import set_description
 from devjavu.tracenv.create import TracEnvError, create_environment
 
-__all__ = ["TracEnvError", "create_environment"]
+__all__ = ["TracEnvError", "create_environment", "set_description"]

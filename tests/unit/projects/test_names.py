@@ -27,7 +27,7 @@ def test_every_top_level_path_of_the_service_is_reserved():
         def __init__(self):
             self.patterns = []
 
-        def add_route(self, name, pattern):
+        def add_route(self, name, pattern, **kwargs):
             self.patterns.append(pattern)
 
     recorder = Recorder()

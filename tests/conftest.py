@@ -1,5 +1,5 @@
-"""Unit tests run on a real, migrated database in a temporary data directory: a SQLite
-file always, and the local PostgreSQL server too where the machine has one."""
+"""Shared fixtures: a real, migrated database in a temporary data directory, on a SQLite
+file always and on the local PostgreSQL server too where the machine has one."""
 import os
 import shutil
 

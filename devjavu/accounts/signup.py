@@ -1,0 +1,68 @@
+"""Signing up: open, invite-only (single-use codes) or closed; the first account on a
+new site becomes its admin."""
+import hashlib
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from devjavu import audit
+from devjavu.accounts.users import UserError, add_user
+from devjavu.clock import utcnow
+from devjavu.models import InviteCode, User
+from devjavu.sitesettings import SignupMode, signup_mode
+
+MAX_CODES_AT_ONCE = 100
+
+
+class SignupError(ValueError):
+    """Signing up is not possible as asked; the message is safe to show."""
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+def create_invite_codes(db: Session, admin: User, count: int) -> list[str]:
+    """`count` new single-use codes, returned once in the clear."""
+    if not 1 <= count <= MAX_CODES_AT_ONCE:
+        raise SignupError(f"Create between 1 and {MAX_CODES_AT_ONCE} codes at a time.")
+    codes = [secrets.token_urlsafe(12) for _ in range(count)]
+    now = utcnow()
+    for code in codes:
+        db.add(InviteCode(code_hash=_hash(code), created_by_id=admin.id, created_at=now))
+    db.flush()
+    return codes
+
+
+def unused_code_count(db: Session) -> int:
+    return db.scalar(select(func.count(InviteCode.id)).where(
+        InviteCode.used_at.is_(None))) or 0
+
+
+def sign_up(db: Session, username: str, email: str, password: str,
+            invite_code: str = "", ip: str = "", invited: bool = False) -> User:
+    """Create an account as the signup mode allows. `invited`: the person holds a
+    project invitation, which lets them in whatever the mode."""
+    first_user = db.scalar(select(func.count(User.id))) == 0
+    mode = signup_mode(db)
+    code = None
+    if not first_user and not invited:
+        if mode == SignupMode.CLOSED:
+            raise SignupError("Sign-ups are closed on this site.")
+        if mode == SignupMode.INVITE_ONLY:
+            code = db.scalar(select(InviteCode).where(
+                InviteCode.code_hash == _hash(invite_code), InviteCode.used_at.is_(None)))
+            if not invite_code.strip() or code is None:
+                raise SignupError("This site is invite-only: enter a valid, unused "
+                                  "invite code.")
+    try:
+        user = add_user(db, username, email, password, is_admin=first_user)
+    except UserError as e:
+        raise SignupError(str(e)) from None
+    if code is not None:
+        code.used_at = utcnow()
+        code.used_by_id = user.id
+    audit.record(db, audit.SIGNUP, actor=user, subject=user.username, ip=ip,
+                 detail="first account: site admin" if first_user else "")
+    return user

@@ -1,0 +1,63 @@
+"""The audit log of security events, which also counts failed sign-ins."""
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from devjavu.clock import utcnow
+from devjavu.models import AuditEvent, User
+
+SIGNIN = "signin"
+SIGNIN_FAILED = "signin.failed"
+SIGNOUT = "signout"
+SIGNUP = "signup"
+PASSWORD_CHANGED = "password.changed"
+PASSWORD_RESET_REQUESTED = "password.reset_requested"
+EMAIL_CHANGED = "email.changed"
+TOKEN_CREATED = "token.created"
+TOKEN_REVOKED = "token.revoked"
+MEMBER_ADDED = "member.added"
+MEMBER_REMOVED = "member.removed"
+ROLE_CHANGED = "member.role_changed"
+INVITATION_SENT = "invitation.sent"
+INVITATION_ACCEPTED = "invitation.accepted"
+PROJECT_CREATED = "project.created"
+PROJECT_DELETED = "project.deleted"
+PROJECT_RESTORED = "project.restored"
+VISIBILITY_CHANGED = "project.visibility"
+OWNERSHIP_TRANSFERRED = "project.ownership"
+USER_DISABLED = "user.disabled"
+USER_ENABLED = "user.enabled"
+ADMIN_GRANTED = "user.admin_granted"
+ADMIN_REVOKED = "user.admin_revoked"
+SIGNUP_MODE_CHANGED = "site.signup_mode"
+PROJECT_CAP_CHANGED = "site.project_cap"
+
+
+def record(db: Session, event: str, *, actor: User | None = None, subject: str = "",
+           ip: str = "", detail: str = "") -> AuditEvent:
+    entry = AuditEvent(at=utcnow(), event=event, actor=actor, subject=subject[:64],
+                       ip_address=(ip or "")[:45], detail=detail)
+    db.add(entry)
+    return entry
+
+
+def count_since(db: Session, event: str, since: datetime, *, subject: str | None = None,
+                ip: str | None = None) -> int:
+    query = select(func.count(AuditEvent.id)).where(AuditEvent.event == event,
+                                                    AuditEvent.at >= since)
+    if subject is not None:
+        query = query.where(AuditEvent.subject == subject)
+    if ip is not None:
+        query = query.where(AuditEvent.ip_address == ip)
+    return db.scalar(query) or 0
+
+
+def recent(db: Session, limit: int = 100, offset: int = 0, event_prefix: str = "",
+           subject: str = "") -> list[AuditEvent]:
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if event_prefix:
+        query = query.where(AuditEvent.event.startswith(event_prefix, autoescape=True))
+    if subject:
+        query = query.where(AuditEvent.subject == subject)
+    return list(db.scalars(query.limit(limit).offset(offset)))

@@ -1,0 +1,162 @@
+"""Dashboard forms (WTForms): every field validated at the edge, messages per field.
+
+Validators reuse the services' own rules, so a form and the CLI refuse the same input
+with the same words.
+"""
+from wtforms import (Form, IntegerField, PasswordField, RadioField,
+                     SelectField, StringField, TextAreaField)
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange,
+                                Optional, ValidationError)
+
+from devjavu.accounts import users
+from devjavu.accounts.passwords import PasswordError, check_password_rules
+from devjavu.models import Role
+from devjavu.projects.names import ProjectNameError, validate_project_name
+from devjavu.projects.service import MAX_DESCRIPTION_LENGTH
+
+
+class _FormData:
+    """WebOb's MultiDict as WTForms reads form data."""
+
+    def __init__(self, multidict):
+        self._multidict = multidict
+
+    def __iter__(self):
+        return iter(self._multidict)
+
+    def __len__(self):
+        return len(self._multidict)
+
+    def __contains__(self, key):
+        return key in self._multidict
+
+    def getlist(self, key):
+        return self._multidict.getall(key)
+
+
+class DashboardForm(Form):
+    def __init__(self, request_post=None, **kwargs):
+        super().__init__(_FormData(request_post) if request_post is not None else None,
+                         **kwargs)
+
+    def with_error(self, field_name: str, message) -> "DashboardForm":
+        """Attach a service's refusal to a field, after validation passed."""
+        field = getattr(self, field_name)
+        field.errors = list(field.errors) + [str(message)]
+        return self
+
+
+def _rule(check):
+    def validator(form, field):
+        try:
+            check(field.data or "")
+        except (ValueError, users.UserError, ProjectNameError, PasswordError) as e:
+            raise ValidationError(str(e)) from None
+    return validator
+
+
+ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
+_username = [DataRequired("Enter a username."), _rule(users.validate_username)]
+_email = [DataRequired("Enter an email address."), Length(max=254),
+          _rule(users.validate_email)]
+_new_password = [InputRequired("Choose a password."), _rule(check_password_rules)]
+
+
+class SignupForm(DashboardForm):
+    username = StringField("Username", _username)
+    email = StringField("Email", _email)
+    password = PasswordField("Password", _new_password)
+    invite_code = StringField("Invite code", [Optional(), Length(max=64)])
+
+
+class LoginForm(DashboardForm):
+    username = StringField("Username", [DataRequired("Enter your username."),
+                                        Length(max=64)])
+    password = PasswordField("Password", [InputRequired("Enter your password."),
+                                          Length(max=1024)])
+
+
+class ResetRequestForm(DashboardForm):
+    email = StringField("Email", _email)
+
+
+class ResetForm(DashboardForm):
+    password = PasswordField("New password", _new_password)
+
+
+class EmailForm(DashboardForm):
+    email = StringField("Email", _email)
+    current_password = PasswordField("Current password",
+                                     [InputRequired("Enter your current password.")])
+
+
+class PasswordChangeForm(DashboardForm):
+    current_password = PasswordField("Current password",
+                                     [InputRequired("Enter your current password.")])
+    new_password = PasswordField("New password", _new_password)
+
+
+class TokenForm(DashboardForm):
+    name = StringField("Token name", [DataRequired("Name the token."), Length(max=64)])
+
+
+class ProjectForm(DashboardForm):
+    name = StringField("Project name", [DataRequired("Enter a project name."),
+                                        _rule(validate_project_name)])
+    description = TextAreaField("Description", [Length(max=MAX_DESCRIPTION_LENGTH)])
+    visibility = RadioField("Visibility", choices=[("public", "Public"),
+                                                   ("private", "Private")],
+                            default="public")
+
+
+class ProjectSettingsForm(DashboardForm):
+    description = TextAreaField("Description", [Length(max=MAX_DESCRIPTION_LENGTH)])
+    visibility = RadioField("Visibility", choices=[("public", "Public"),
+                                                   ("private", "Private")])
+
+
+class MemberForm(DashboardForm):
+    username = StringField("Username", [DataRequired("Enter a username."),
+                                        Length(max=64)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default="developer")
+
+
+class RoleForm(DashboardForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class InviteForm(DashboardForm):
+    email = StringField("Email", _email)
+    role = SelectField("Role", choices=ROLE_CHOICES, default="developer")
+
+
+class TransferForm(DashboardForm):
+    username = StringField("New owner", [DataRequired("Enter the new owner's username."),
+                                         Length(max=64)])
+
+
+class DeleteForm(DashboardForm):
+    confirm_name = StringField("Type the project name to confirm",
+                               [DataRequired("Type the project name to confirm.")])
+
+
+class WaitlistForm(DashboardForm):
+    project_name = StringField("Project name", [DataRequired("Enter a project name."),
+                                                Length(max=40)])
+    note = TextAreaField("What is it for?", [Length(max=2000)])
+
+
+class InviteCodesForm(DashboardForm):
+    count = IntegerField("Number of codes", [NumberRange(1, 100, "From 1 to 100.")],
+                         default=5)
+
+
+class ProjectCapForm(DashboardForm):
+    cap = IntegerField("Project cap (empty: no cap)",
+                       [Optional(), NumberRange(0, 10**7, "Enter 0 or more.")])
+
+
+class UserSearchForm(DashboardForm):
+    q = StringField("Search", [Optional(), Length(max=64)])
+
+

@@ -1,0 +1,165 @@
+"""Sign up, log in, log out, and reset a forgotten password."""
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import view_config
+
+from devjavu import audit
+from devjavu.accounts import resets, sessions, signin, signup, users
+from devjavu.dashboard.forms import LoginForm, ResetForm, ResetRequestForm, SignupForm
+from devjavu.dashboard.security import clear_login_cookie, set_login_cookie
+from devjavu.projects import invitations
+from devjavu.sitesettings import SignupMode, signup_mode
+
+
+def safe_came_from(value: str | None, default: str = "/dashboard") -> str:
+    """Only paths on this site: never another host (no open redirect)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    return value
+
+
+def client_address(request) -> str:
+    return request.client_addr or ""
+
+
+def log_in(request, user, came_from: str):
+    """Start a fresh session (a new id at every login) and go where the user was."""
+    settings = request.registry["devjavu.site"].settings
+    sessions.end_session(request.dbsession, request.cookies.get(sessions.COOKIE_NAME))
+    token = sessions.start_session(request.dbsession, user, settings.session_days,
+                                   ip=client_address(request),
+                                   user_agent=request.user_agent or "")
+    request.session.invalidate()
+    response = HTTPSeeOther(came_from)
+    set_login_cookie(request, response, token, settings.session_days)
+    return response
+
+
+def _holds_invitation(request, came_from: str) -> bool:
+    """Someone following a project invitation may sign up whatever the signup mode."""
+    prefix = "/invite/"
+    return came_from.startswith(prefix) and invitations.pending_invitation(
+        request.dbsession, came_from[len(prefix):]) is not None
+
+
+def _signup_page(request, form, came_from):
+    mode = signup_mode(request.dbsession)
+    if _holds_invitation(request, came_from):
+        mode = SignupMode.OPEN
+    return {"form": form, "mode": mode, "came_from": came_from}
+
+
+@view_config(route_name="signup", request_method="GET",
+             renderer="devjavu:dashboard/templates/auth/signup.html")
+def signup_form(request):
+    return _signup_page(request, SignupForm(), safe_came_from(request.params.get("came_from")))
+
+
+@view_config(route_name="signup", request_method="POST",
+             renderer="devjavu:dashboard/templates/auth/signup.html")
+def signup_submit(request):
+    form = SignupForm(request.POST)
+    came_from = safe_came_from(request.POST.get("came_from"))
+    if not form.validate():
+        request.response.status = 400
+        return _signup_page(request, form, came_from)
+    if users.find_user(request.dbsession, form.username.data) is not None:
+        request.response.status = 400
+        return _signup_page(request, form.with_error("username", "That username is taken."),
+                            came_from)
+    try:
+        user = signup.sign_up(request.dbsession, form.username.data, form.email.data,
+                              form.password.data, form.invite_code.data or "",
+                              ip=client_address(request),
+                              invited=_holds_invitation(request, came_from))
+    except signup.SignupError as e:
+        request.response.status = 400
+        field = ("invite_code" if signup_mode(request.dbsession) == SignupMode.INVITE_ONLY
+                 else "username")
+        return _signup_page(request, form.with_error(field, e), came_from)
+    response = log_in(request, user, came_from)
+    request.session.flash(f"Welcome, {user.username}!")
+    return response
+
+
+@view_config(route_name="login", request_method="GET",
+             renderer="devjavu:dashboard/templates/auth/login.html")
+def login_form(request):
+    return {"form": LoginForm(), "came_from": safe_came_from(request.params.get("came_from"))}
+
+
+@view_config(route_name="login", request_method="POST",
+             renderer="devjavu:dashboard/templates/auth/login.html")
+def login_submit(request):
+    form = LoginForm(request.POST)
+    came_from = safe_came_from(request.POST.get("came_from"))
+    if not form.validate():
+        request.response.status = 400
+        return {"form": form, "came_from": came_from}
+    try:
+        user = signin.sign_in(request.dbsession, form.username.data, form.password.data,
+                              client_address(request))
+    except signin.SignInError as e:
+        request.response.status = 400
+        return {"form": form.with_error("password", e), "came_from": came_from}
+    return log_in(request, user, came_from)
+
+
+@view_config(route_name="logout", request_method="GET",
+             renderer="devjavu:dashboard/templates/auth/logout.html")
+def logout_form(request):
+    return {"came_from": safe_came_from(request.params.get("came_from"), "/")}
+
+
+@view_config(route_name="logout", request_method="POST")
+def logout_submit(request):
+    token = request.cookies.get(sessions.COOKIE_NAME)
+    if request.user is not None:
+        audit.record(request.dbsession, audit.SIGNOUT, actor=request.user,
+                     subject=request.user.username, ip=client_address(request))
+    sessions.end_session(request.dbsession, token)
+    request.session.invalidate()
+    response = HTTPSeeOther(safe_came_from(request.POST.get("came_from"), "/"))
+    clear_login_cookie(request, response)
+    return response
+
+
+@view_config(route_name="reset.request", request_method="GET",
+             renderer="devjavu:dashboard/templates/auth/reset_request.html")
+def reset_request_form(request):
+    return {"form": ResetRequestForm(), "sent": False}
+
+
+@view_config(route_name="reset.request", request_method="POST",
+             renderer="devjavu:dashboard/templates/auth/reset_request.html")
+def reset_request_submit(request):
+    form = ResetRequestForm(request.POST)
+    if not form.validate():
+        request.response.status = 400
+        return {"form": form, "sent": False}
+    resets.request_reset(request.dbsession, form.email.data, client_address(request))
+    # The same answer whether or not the address has an account.
+    return {"form": ResetRequestForm(), "sent": True}
+
+
+@view_config(route_name="reset.confirm", request_method="GET",
+             renderer="devjavu:dashboard/templates/auth/reset.html")
+def reset_form(request):
+    valid = resets.pending_reset(request.dbsession, request.matchdict["token"]) is not None
+    return {"form": ResetForm(), "valid": valid}
+
+
+@view_config(route_name="reset.confirm", request_method="POST",
+             renderer="devjavu:dashboard/templates/auth/reset.html")
+def reset_submit(request):
+    form = ResetForm(request.POST)
+    reset = resets.pending_reset(request.dbsession, request.matchdict["token"])
+    if reset is None:
+        request.response.status = 400
+        return {"form": form, "valid": False}
+    if not form.validate():
+        request.response.status = 400
+        return {"form": form, "valid": True}
+    resets.complete_reset(request.dbsession, reset, form.password.data,
+                          client_address(request))
+    request.session.flash("Your password is changed. Log in with it.")
+    return HTTPSeeOther(request.route_url("login"))

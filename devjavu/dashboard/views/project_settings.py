@@ -1,0 +1,164 @@
+"""One project's page: settings, members and roles, invitations, transfer, delete.
+
+Members may look (`view`); only owners and site admins change anything (`manage`),
+and that is checked on every POST, not only by hiding the forms.
+"""
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import view_config, view_defaults
+
+from devjavu import mail
+from devjavu.accounts import users
+from devjavu.dashboard.forms import (DeleteForm, InviteForm, MemberForm,
+                                     ProjectSettingsForm, RoleForm, TransferForm)
+from devjavu.dashboard.views.auth import client_address
+from devjavu.models import Role
+from devjavu.projects import invitations, service, trash
+from devjavu.projects.overview import summarize
+from devjavu.projects.roles import parse_role
+from devjavu.tracenv import set_description
+
+TEMPLATE = "devjavu:dashboard/templates/projects/settings.html"
+
+
+@view_defaults(renderer=TEMPLATE, permission="manage", request_method="POST")
+class ProjectViews:
+    def __init__(self, context, request):
+        self.context = context
+        self.project = context.project
+        self.request = request
+        self.db = request.dbsession
+        self.settings = request.registry["devjavu.site"].settings
+
+    def page(self, status=200, **forms):
+        """The project page, with any form that failed in place of a blank one."""
+        self.request.response.status = status
+        project = self.project
+        return {
+            "project": project,
+            "summary": summarize(self.settings, project, self.context.role),
+            "can_manage": self.request.has_permission("manage", self.context),
+            "created": self.request.params.get("created") == "1",
+            "members": sorted(project.memberships, key=lambda m: (
+                list(Role).index(m.role), m.user.username)),
+            "invitations": invitations.pending_for_project(self.db, project),
+            "settings_form": forms.get("settings_form") or ProjectSettingsForm(
+                description=project.description, visibility=project.visibility),
+            "member_form": forms.get("member_form") or MemberForm(),
+            "invite_form": forms.get("invite_form") or InviteForm(),
+            "transfer_form": forms.get("transfer_form") or TransferForm(),
+            "delete_form": forms.get("delete_form") or DeleteForm(),
+            "public_url": self.settings.public_url,
+            "https_url": f"https://{self.settings.server_name}:{self.settings.https_port}",
+        }
+
+    def back(self, message: str):
+        self.request.session.flash(message)
+        return HTTPSeeOther(self.request.route_url("project.settings",
+                                                   project=self.project.name))
+
+    @view_config(route_name="project.settings", request_method="GET", permission="view")
+    def show(self):
+        return self.page()
+
+    @view_config(route_name="project.settings")
+    def update(self):
+        form = ProjectSettingsForm(self.request.POST)
+        if not form.validate():
+            return self.page(400, settings_form=form)
+        try:
+            service.update_project(self.db, self.project, form.description.data or "",
+                                   form.visibility.data == "private",
+                                   actor=self.request.user, ip=client_address(self.request))
+        except service.ProjectError as e:
+            return self.page(400, settings_form=form.with_error("description", e))
+        set_description(self.db, self.settings, self.project.name,
+                        self.project.description)
+        return self.back("Settings saved.")
+
+    @view_config(route_name="project.members")
+    def add_member(self):
+        form = MemberForm(self.request.POST)
+        if not form.validate():
+            return self.page(400, member_form=form)
+        user = users.find_user(self.db, form.username.data)
+        if user is None:
+            return self.page(400, member_form=form.with_error(
+                "username", f"No user named {form.username.data!r}. Invite them by "
+                            "email instead."))
+        role = parse_role(form.role.data)
+        try:
+            service.add_member(self.db, self.project, user, role, actor=self.request.user,
+                               ip=client_address(self.request))
+        except service.MembershipError as e:
+            return self.page(400, member_form=form.with_error("username", e))
+        mail.send_after_commit(
+            self.db, user.email, f"You are now {role} of {self.project.name}",
+            f"Hello {user.username},\n\n{self.request.user.username} added you to "
+            f"{self.project.name} as {role}.\n\nTrac: {self.settings.public_url}/"
+            f"{self.project.name}/\nSubversion: {self.settings.public_url}/svn/"
+            f"{self.project.name}\n")
+        return self.back(f"{user.username} added as {role}.")
+
+    @view_config(route_name="project.member")
+    def change_member(self):
+        user = users.find_user(self.db, self.request.matchdict["username"])
+        membership = user and service.find_membership(self.db, self.project, user)
+        if membership is None:
+            return self.back("No such member.")
+        try:
+            if self.request.POST.get("action") == "remove":
+                service.remove_member(self.db, self.project, user, actor=self.request.user,
+                                      ip=client_address(self.request))
+                return self.back(f"{user.username} removed.")
+            form = RoleForm(self.request.POST)
+            if not form.validate():
+                return self.back("Choose a role: owner, developer or viewer.")
+            role = parse_role(form.role.data)
+            service.change_role(self.db, self.project, user, role,
+                                actor=self.request.user, ip=client_address(self.request))
+        except service.MembershipError as e:
+            self.request.response.status = 400
+            return self.back(str(e))
+        return self.back(f"{user.username} is now {role}.")
+
+    @view_config(route_name="project.invitations")
+    def invite(self):
+        form = InviteForm(self.request.POST)
+        if not form.validate():
+            return self.page(400, invite_form=form)
+        invitations.invite(self.db, self.project, form.email.data, parse_role(form.role.data),
+                           self.request.user, ip=client_address(self.request))
+        return self.back(f"Invitation sent to {form.email.data}.")
+
+    @view_config(route_name="project.transfer")
+    def transfer(self):
+        form = TransferForm(self.request.POST)
+        if not form.validate():
+            return self.page(400, transfer_form=form)
+        user = users.find_user(self.db, form.username.data)
+        if user is None:
+            return self.page(400, transfer_form=form.with_error(
+                "username", f"No user named {form.username.data!r}."))
+        try:
+            service.transfer_ownership(self.db, self.project, user, actor=self.request.user,
+                                       ip=client_address(self.request))
+        except service.MembershipError as e:
+            return self.page(400, transfer_form=form.with_error("username", e))
+        return self.back(f"{user.username} now owns {self.project.name}.")
+
+    @view_config(route_name="project.delete")
+    def delete(self):
+        form = DeleteForm(self.request.POST)
+        if not form.validate() or form.confirm_name.data != self.project.name:
+            if not form.errors:
+                form.with_error("confirm_name", "Type the project name exactly to confirm.")
+            return self.page(400, delete_form=form)
+        try:
+            trash.delete_project(self.db, self.settings, self.project,
+                                 actor=self.request.user, ip=client_address(self.request))
+        except service.ProjectError as e:
+            return self.page(400, delete_form=form.with_error("confirm_name", e))
+        self.request.session.flash(
+            f"{self.project.name} is deleted. An admin can restore it within "
+            f"{self.settings.trash_days} days.")
+        return HTTPSeeOther(self.request.route_url("dashboard"))

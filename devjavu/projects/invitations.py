@@ -1,0 +1,67 @@
+"""Inviting people to a project by email: a link that a new or existing user accepts."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from devjavu import audit, mail
+from devjavu.accounts.users import validate_email
+from devjavu.clock import utcnow
+from devjavu.models import Invitation, Project, Role, User
+from devjavu.projects.service import add_member, find_membership
+
+LIFETIME = timedelta(days=14)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(db: Session, project: Project, email: str, role: Role, inviter: User,
+           ip: str = "") -> Invitation:
+    """Record the invitation and mail its link after the commit."""
+    email = validate_email(email)
+    settings = db.info["settings"]
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    invitation = Invitation(project=project, email=email, role=role,
+                            token_hash=_hash(token), invited_by_id=inviter.id,
+                            created_at=now, expires_at=now + LIFETIME)
+    db.add(invitation)
+    db.flush()
+    audit.record(db, audit.INVITATION_SENT, actor=inviter, subject=project.name, ip=ip,
+                 detail=f"{email} as {role}")
+    mail.send_after_commit(
+        db, email, f"{inviter.username} invites you to {project.name} on DevjaVu",
+        f"Hello,\n\n{inviter.username} invites you to join the project {project.name} "
+        f"as {role}.\nAccept within {LIFETIME.days} days (you can sign up on the way):\n\n"
+        f"{settings.public_url}/invite/{token}\n")
+    return invitation
+
+
+def pending_invitation(db: Session, token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    invitation = db.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
+    if (invitation is None or invitation.accepted_at is not None
+            or invitation.expires_at <= utcnow() or invitation.project.deleted_at):
+        return None
+    return invitation
+
+
+def accept(db: Session, invitation: Invitation, user: User, ip: str = "") -> None:
+    """Make `user` a member with the invited role (or keep a higher existing role)."""
+    invitation.accepted_at = utcnow()
+    if find_membership(db, invitation.project, user) is None:
+        add_member(db, invitation.project, user, invitation.role, actor=user, ip=ip)
+    audit.record(db, audit.INVITATION_ACCEPTED, actor=user, subject=invitation.project.name,
+                 ip=ip, detail=user.username)
+
+
+def pending_for_project(db: Session, project: Project) -> list[Invitation]:
+    return list(db.scalars(select(Invitation).where(
+        Invitation.project_id == project.id, Invitation.accepted_at.is_(None),
+        Invitation.expires_at > utcnow()).order_by(Invitation.created_at.desc())))
+
