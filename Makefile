@@ -4,6 +4,8 @@ VENV := .venv
 STAMPS := .make
 DEBIAN_PACKAGES := apache2 libapache2-mod-svn libapache2-mod-wsgi-py3 subversion \
 	python3-subversion python3-venv python3-dev libsvn-dev openssl ssl-cert
+# Only the tests need these: the headless browser and its driver for tests/browser.
+TEST_DEBIAN_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install debian-packages
@@ -12,6 +14,7 @@ run: install
 	exec $(VENV)/bin/devjavu-admin -c $(INI) serve
 
 test: install
+	@$(MAKE) --no-print-directory debian-packages DEBIAN_PACKAGES="$(TEST_DEBIAN_PACKAGES)"
 	$(VENV)/bin/python -m pytest tests
 
 install: debian-packages $(STAMPS)/venv

@@ -1,0 +1,130 @@
+"""The real WSGI application (dispatcher, dashboard and Trac) driven by WebTest, on the
+real database of tests/conftest.py, with a real SMTP server (aiosmtpd) for mail."""
+import re
+import socket
+import threading
+
+import pytest
+import webtest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from devjavu.accounts import users
+from devjavu.dashboard import make_dashboard
+from devjavu.dispatch.app import Dispatcher
+from devjavu.site import Site
+
+
+class Mailbox(Message):
+    """Collects every message the SMTP server receives."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+        self.arrived = threading.Condition()
+
+    def handle_message(self, message):
+        with self.arrived:
+            self.messages.append(message)
+            self.arrived.notify_all()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list:
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.messages) >= count, timeout)
+        return list(self.messages)
+
+    def links(self) -> list[str]:
+        return [url for m in self.messages for url in
+                re.findall(r"https?://\S+", m.get_payload())]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    _, mailbox = smtp_server
+    mailbox.messages.clear()
+    return mailbox
+
+
+@pytest.fixture
+def web_site(site, smtp_server):
+    """The test site with its mail going to the local SMTP server."""
+    controller, _ = smtp_server
+    settings = site.settings.__class__(**{**site.settings.__dict__,
+                                          "smtp_port": controller.port})
+    mailing = Site(settings)
+    yield mailing
+    mailing.dispose()
+
+
+class Browser(webtest.TestApp):
+    """WebTest with the form helpers every dashboard test needs."""
+
+    def csrf(self, url: str = "/") -> str:
+        page = self.get(url, status="*")
+        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+    def submit(self, url: str, fields: dict, status="*", form_page: str | None = None):
+        """POST `fields` to `url` with a CSRF token from `form_page` (default: `url`)."""
+        token = self.csrf(form_page or url)
+        return self.post(url, {"csrf_token": token, **fields}, status=status)
+
+    def sign_up(self, username: str, password: str = "a-good-password", **extra):
+        return self.submit("/signup", {"username": username, "password": password,
+                                       "email": f"{username}@example.com", **extra})
+
+    def log_in(self, username: str, password: str = "a-good-password"):
+        response = self.submit("/login", {"username": username, "password": password})
+        assert response.status_int == 303, response.text
+        return response
+
+    def log_out(self):
+        return self.submit("/logout", {}, form_page="/logout")
+
+
+@pytest.fixture
+def app_factory(web_site):
+    dashboard = make_dashboard(web_site, {})
+    application = Dispatcher(web_site, dashboard)
+    made = []
+
+    def make(**extra_environ) -> Browser:
+        browser = Browser(application, extra_environ={"REMOTE_ADDR": "192.0.2.10",
+                                                      **extra_environ})
+        made.append(browser)
+        return browser
+
+    yield make
+    application.environments.close_all()
+
+
+@pytest.fixture
+def browser(app_factory):
+    return app_factory()
+
+
+@pytest.fixture
+def admin_browser(app_factory):
+    """Signed in as `root-admin`, the first account, hence site admin."""
+    b = app_factory()
+    b.sign_up("root-admin")
+    return b
+
+
+@pytest.fixture
+def add_user(web_site):
+    def add(name, password="a-good-password", admin=False):
+        with web_site.unit_of_work() as db:
+            users.add_user(db, name, f"{name}@example.com", password, is_admin=admin)
+    return add
