@@ -1,5 +1,7 @@
-"""initdb / migrate: bring the database to the current schema and the authz files in step."""
+"""initdb / migrate: bring the database to the current schema, the authz files in step,
+and purge the trash of what has expired. `serve` runs it at every start."""
 from devjavu import authz
+from devjavu.projects import trash
 from devjavu.cli.context import open_site
 from devjavu.migrate import upgrade_to_head
 
@@ -17,4 +19,6 @@ def migrate(settings, args) -> int:
     # is logged and /_health shows it, but it must not keep the other projects down.
     with site.reading() as db:
         authz.regenerate_all(db, settings)
+    with site.unit_of_work() as db:
+        trash.purge_expired(db, settings)
     return 0

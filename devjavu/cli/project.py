@@ -1,7 +1,7 @@
-"""project add|list."""
+"""project add|list|delete|restore|purge."""
 from devjavu.accounts import users
 from devjavu.cli.context import changing, reading
-from devjavu.projects import service
+from devjavu.projects import service, trash
 
 
 def register(commands) -> None:
@@ -17,6 +17,17 @@ def register(commands) -> None:
 
     verbs.add_parser("list", help="list projects").set_defaults(handler=list_projects)
 
+    delete = verbs.add_parser("delete", help="move a project to the trash (restorable)")
+    delete.add_argument("name")
+    delete.set_defaults(handler=delete_project)
+
+    restore = verbs.add_parser("restore", help="bring a deleted project back")
+    restore.add_argument("name")
+    restore.set_defaults(handler=restore_project)
+
+    verbs.add_parser("purge", help="remove for good what has been in the trash longer "
+                     "than devjavu.trash_days").set_defaults(handler=purge_projects)
+
 
 def add_project(settings, args) -> int:
     with changing(settings) as db:
@@ -29,7 +40,30 @@ def add_project(settings, args) -> int:
 
 def list_projects(settings, args) -> int:
     with reading(settings) as db:
-        for project in service.list_projects(db):
+        for project in service.list_projects(db, include_deleted=True):
             owners = ",".join(u.username for u in service.owners_of(db, project))
-            print(f"{project.name}\t{project.visibility}\t{owners}")
+            state = "\tdeleted" if project.deleted_at is not None else ""
+            print(f"{project.name}\t{project.visibility}\t{owners}{state}")
+    return 0
+
+
+def delete_project(settings, args) -> int:
+    with changing(settings) as db:
+        trash.delete_project(db, settings, service.get_project(db, args.name))
+    print(f"{args.name} is in the trash for {settings.trash_days} days; "
+          f"`devjavu-admin project restore {args.name}` brings it back.")
+    return 0
+
+
+def restore_project(settings, args) -> int:
+    with changing(settings) as db:
+        trash.restore_project(db, settings, args.name)
+    print(f"{args.name} is restored.")
+    return 0
+
+
+def purge_projects(settings, args) -> int:
+    with changing(settings) as db:
+        names = trash.purge_expired(db, settings)
+    print(f"Purged: {', '.join(names)}." if names else "Nothing to purge.")
     return 0

@@ -90,3 +90,27 @@ def test_unknown_setting_is_named(cli_site):
         _fails_cleanly(admin(cli_site, "check", check=False), "devjavu.dta_dir")
     finally:
         cli_site.ini_path.write_text(ini)
+
+
+def test_delete_restore_and_purge(cli_site):
+    admin(cli_site, "project", "add", "doomed", "--owner", "olga")
+    admin(cli_site, "project", "delete", "doomed")
+    assert "doomed\tpublic\tolga\tdeleted" in admin(cli_site, "project", "list").stdout
+    assert not (cli_site.data_dir / "repos" / "doomed").exists()
+    _fails_cleanly(admin(cli_site, "project", "add", "doomed", "--owner", "olga",
+                         check=False), "already exists")
+    admin(cli_site, "project", "restore", "doomed")
+    assert (cli_site.data_dir / "repos" / "doomed" / "conf" / "authz").exists()
+    _fails_cleanly(admin(cli_site, "project", "restore", "doomed", check=False),
+                   "No deleted project")
+    admin(cli_site, "project", "delete", "doomed")
+    assert admin(cli_site, "project", "purge").stdout.strip() == "Nothing to purge."
+    ini = cli_site.ini_path.read_text()
+    cli_site.ini_path.write_text(ini.replace("devjavu.trash_days = 30",
+                                             "devjavu.trash_days = 0"))
+    try:
+        assert "doomed" in admin(cli_site, "project", "purge").stdout
+    finally:
+        cli_site.ini_path.write_text(ini)
+    assert not (cli_site.data_dir / "trash" / "doomed").exists()
+    assert "doomed" not in admin(cli_site, "project", "list").stdout

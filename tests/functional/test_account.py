@@ -1,0 +1,101 @@
+"""The account page and personal access tokens."""
+import re
+
+from devjavu.accounts import users
+from devjavu.accounts.credentials import CredentialChecker
+from devjavu.accounts.sessions import COOKIE_NAME
+
+
+def test_account_pages_need_a_login(browser):
+    for url in ("/account", "/account/tokens"):
+        response = browser.get(url)
+        assert response.status_int == 303 and "/login?came_from=" in response.location
+
+
+def test_change_email_needs_the_current_password(browser, web_site):
+    browser.sign_up("amy")
+    page = browser.submit("/account/email", {"email": "new@example.com",
+                                             "current_password": "wrong-password"},
+                          form_page="/account")
+    assert page.status_int == 400 and "current password is not right" in page.text
+    assert 'value="new@example.com"' in page.text
+    browser.submit("/account/email", {"email": "new@example.com",
+                                      "current_password": "a-good-password"},
+                   form_page="/account")
+    with web_site.reading() as db:
+        assert users.get_user(db, "amy").email == "new@example.com"
+
+
+def test_change_password_ends_other_sessions_but_this_one(app_factory, add_user):
+    add_user("amy")
+    here, elsewhere = app_factory(), app_factory()
+    here.log_in("amy")
+    elsewhere.log_in("amy")
+    bad = here.submit("/account/password", {"current_password": "a-good-password",
+                                            "new_password": "short"}, form_page="/account")
+    assert bad.status_int == 400 and "at least 8" in bad.text
+    here.submit("/account/password", {"current_password": "a-good-password",
+                                      "new_password": "brand-new-password"},
+                form_page="/account")
+    assert here.get("/account").status_int == 200
+    assert elsewhere.get("/account").status_int == 303
+    app_factory().log_in("amy", "brand-new-password")
+
+
+def test_recent_sign_ins_are_listed(app_factory, add_user):
+    add_user("amy")
+    app_factory().submit("/login", {"username": "amy", "password": "wrong-password"})
+    b = app_factory()
+    b.log_in("amy")
+    page = b.get("/account")
+    assert "Failed sign-in" in page.text and "Signed in" in page.text
+
+
+def test_token_is_shown_once_stored_hashed_and_revocable(browser, web_site):
+    browser.sign_up("amy")
+    page = browser.submit("/account/tokens", {"name": "laptop svn"})
+    token = re.search(r'id="new-token">(djv_[^<]+)<', page.text).group(1)
+    assert page.headers["Cache-Control"] == "no-store"
+    listing = browser.get("/account/tokens")
+    assert "laptop svn" in listing.text and token not in listing.text
+    checker = CredentialChecker()
+    with web_site.session_factory() as db:
+        assert checker.check(db, "amy", token).username == "amy"
+        assert token not in repr(users.get_user(db, "amy").__dict__)
+        db.commit()
+    listing = browser.get("/account/tokens")
+    assert "<td>never</td>" not in listing.text            # last-used time is shown
+    token_id = re.search(r'/account/tokens/(\d+)/revoke', listing.text).group(1)
+    browser.submit(f"/account/tokens/{token_id}/revoke", {}, form_page="/account/tokens")
+    with web_site.reading() as db:
+        assert checker.check(db, "amy", token) is None
+    assert "<td>laptop svn</td>" not in browser.get("/account/tokens").text
+
+
+def test_token_names_are_checked(browser):
+    browser.sign_up("amy")
+    assert browser.submit("/account/tokens", {"name": ""}).status_int == 400
+    assert browser.submit("/account/tokens", {"name": "x" * 65}).status_int == 400
+    browser.submit("/account/tokens", {"name": "ci"})
+    again = browser.submit("/account/tokens", {"name": "ci"})
+    assert again.status_int == 400 and "already have a token" in again.text
+
+
+def test_someone_elses_token_cannot_be_revoked(app_factory, web_site):
+    amy, bob = app_factory(), app_factory()
+    amy.sign_up("amy")
+    bob.sign_up("bob")
+    page = amy.submit("/account/tokens", {"name": "mine"})
+    token_id = re.search(r'/account/tokens/(\d+)/revoke', page.text).group(1)
+    response = bob.submit(f"/account/tokens/{token_id}/revoke", {},
+                          form_page="/account/tokens").follow()
+    assert "No such token" in response.text
+    assert "mine" in amy.get("/account/tokens").text
+
+
+def test_disabled_account_session_stops_at_once(browser, web_site):
+    browser.sign_up("amy")
+    assert browser.cookies.get(COOKIE_NAME)
+    with web_site.unit_of_work() as db:
+        users.set_active(db, users.get_user(db, "amy"), False)
+    assert browser.get("/dashboard").status_int == 303

@@ -1,0 +1,155 @@
+"""Sign up, log in, log out, password reset: the forms and the security around them."""
+import re
+
+import pytest
+
+from devjavu.accounts import users
+from devjavu.accounts.sessions import COOKIE_NAME
+
+
+def _user(web_site, name):
+    with web_site.reading() as db:
+        user = users.find_user(db, name)
+        return None if user is None else (user.username, user.email, user.is_admin)
+
+
+def test_first_account_is_site_admin_and_later_ones_are_not(app_factory, web_site):
+    app_factory().sign_up("first")
+    app_factory().sign_up("second")
+    assert _user(web_site, "first")[2] is True
+    assert _user(web_site, "second")[2] is False
+
+
+def test_signup_logs_in_with_a_safe_cookie(browser):
+    response = browser.sign_up("amy")
+    assert response.status_int == 303 and response.location.endswith("/dashboard")
+    cookie = next(c for c in response.headers.getall("Set-Cookie")
+                  if c.startswith(COOKIE_NAME))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert "amy" in browser.get("/dashboard").text
+
+
+def test_session_cookie_is_secure_on_https(app_factory):
+    response = app_factory(**{"wsgi.url_scheme": "https", "HTTP_HOST": "localhost:443"}
+                           ).sign_up("amy")
+    assert all("Secure" in c for c in response.headers.getall("Set-Cookie"))
+
+
+@pytest.mark.parametrize("fields,field,message", [
+    ({"username": "A"}, "username", "Invalid username"),
+    ({"username": "anonymous"}, "username", "reserved"),
+    ({"username": "x" * 33}, "username", "Invalid username"),
+    ({"email": "not-an-email"}, "email", "Invalid email"),
+    ({"email": "a@b.c" + "c" * 300}, "email", "254"),
+    ({"password": "short"}, "password", "at least 8"),
+    ({"password": ""}, "password", "Choose a password"),
+])
+def test_bad_signup_keeps_values_but_never_the_password(browser, web_site, fields, field,
+                                                        message):
+    values = {"username": "amy", "email": "amy@example.com", "password": "good-password",
+              **fields}
+    page = browser.submit("/signup", values)
+    assert page.status_int == 400
+    error = re.search(rf'id="{field}-error" class="field-error">([^<]*)<', page.text)
+    assert error and message in error.group(1)
+    assert 'value="good-password"' not in page.text
+    if field != "email":
+        assert 'value="amy@example.com"' in page.text
+    assert _user(web_site, values["username"]) is None
+
+
+def test_duplicate_username_is_refused_whatever_the_case(app_factory, web_site):
+    app_factory().sign_up("amy")
+    page = app_factory().sign_up("amy")
+    assert page.status_int == 400 and "taken" in page.text
+    page = app_factory().sign_up("AMY")
+    assert page.status_int == 400
+
+
+def test_post_without_csrf_token_changes_nothing(browser, web_site):
+    browser.post("/signup", {"username": "amy", "email": "amy@example.com",
+                             "password": "good-password"}, status=400)
+    assert _user(web_site, "amy") is None
+
+
+def test_login_renews_the_session_and_logout_ends_it(app_factory, add_user):
+    add_user("amy")
+    b = app_factory()
+    b.log_in("amy")
+    first = b.cookies[COOKIE_NAME]
+    b.log_in("amy")
+    second = b.cookies[COOKIE_NAME]
+    assert first != second
+    stolen = app_factory()
+    stolen.set_cookie(COOKIE_NAME, first)
+    assert stolen.get("/dashboard").status_int == 303     # the old id is dead
+    b.log_out()
+    replay = app_factory()
+    replay.set_cookie(COOKIE_NAME, second)
+    assert replay.get("/dashboard").status_int == 303
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(app_factory, add_user):
+    add_user("amy")
+    wrong = app_factory().submit("/login", {"username": "amy", "password": "nope-nope"})
+    unknown = app_factory().submit("/login", {"username": "zed", "password": "nope-nope"})
+    assert wrong.status_int == unknown.status_int == 400
+    strip = lambda t: re.sub(r'value="[^"]*"', "", t)  # noqa: E731 (typed values differ)
+    assert strip(wrong.text) == strip(unknown.text).replace("zed", "amy")
+
+
+def test_too_many_failures_lock_the_account_for_a_while(app_factory, add_user):
+    add_user("amy")
+    for _ in range(5):
+        assert app_factory().submit("/login", {"username": "amy",
+                                               "password": "wrong-pass"}).status_int == 400
+    page = app_factory().submit("/login", {"username": "amy", "password": "a-good-password"})
+    assert page.status_int == 400 and "Too many failed sign-ins" in page.text
+
+
+def test_too_many_failures_from_one_address(app_factory, add_user):
+    add_user("amy")
+    for n in range(20):
+        app_factory().submit("/login", {"username": f"nobody{n}", "password": "x" * 8})
+    page = app_factory().submit("/login", {"username": "amy", "password": "a-good-password"})
+    assert "Too many failed sign-ins" in page.text
+    elsewhere = app_factory(REMOTE_ADDR="198.51.100.7")
+    assert elsewhere.submit("/login", {"username": "amy", "password": "a-good-password"}
+                            ).status_int == 303
+
+
+@pytest.mark.parametrize("came_from,landing", [
+    ("/demo/wiki/Start?version=2", "/demo/wiki/Start?version=2"),
+    ("https://evil.example/", "/dashboard"),
+    ("//evil.example/", "/dashboard"),
+    ("/\\evil.example", "/dashboard"),
+])
+def test_login_returns_only_to_this_site(app_factory, add_user, came_from, landing):
+    add_user("amy")
+    b = app_factory()
+    response = b.submit("/login", {"username": "amy", "password": "a-good-password",
+                                   "came_from": came_from})
+    assert response.location.endswith(landing)
+    assert "evil.example" not in response.location
+
+
+def test_password_reset_by_email(app_factory, add_user, mailbox):
+    add_user("amy", password="old-password")
+    b = app_factory()
+    b.log_in("amy", "old-password")
+    other = app_factory()
+    page = other.submit("/reset", {"email": "amy@example.com"})
+    assert "on its way" in page.text
+    unknown = other.submit("/reset", {"email": "nobody@example.com"})
+    assert unknown.text.count("on its way") == 1
+    link = next(url for url in [u for m in mailbox.wait_for(1) for u in
+                                re.findall(r"http\S+/reset/\S+", m.get_payload())])
+    path = "/reset/" + link.rsplit("/reset/", 1)[1]
+    assert len(mailbox.messages) == 1
+    other.submit(path, {"password": "new-password"})
+    assert b.get("/dashboard").status_int == 303           # signed out everywhere
+    assert app_factory().submit("/login", {"username": "amy", "password": "old-password"}
+                                ).status_int == 400
+    app_factory().log_in("amy", "new-password")
+    again = other.submit(path, {"password": "third-password"}, form_page="/reset")
+    assert again.status_int == 400 and "used up or has expired" in again.text

@@ -1,0 +1,31 @@
+"""Every dashboard page is well-formed for people using keyboards and screen readers:
+unique ids, and a label for every field."""
+import re
+from collections import Counter
+
+import pytest
+
+PAGES = ["/", "/signup", "/login", "/reset", "/logout", "/account", "/account/tokens",
+         "/dashboard", "/dashboard/new", "/dashboard/demo", "/admin", "/admin/users",
+         "/admin/projects", "/admin/audit"]
+
+
+@pytest.fixture
+def signed_in(admin_browser):
+    admin_browser.submit("/dashboard/new", {"name": "demo", "description": "",
+                                            "visibility": "public"})
+    return admin_browser
+
+
+def test_ids_are_unique_and_fields_labelled(signed_in):
+    for url in PAGES:
+        page = signed_in.get(url)
+        assert page.status_int == 200, url
+        ids = re.findall(r'\sid="([^"]+)"', page.text)
+        assert [i for i, n in Counter(ids).items() if n > 1] == [], url
+        labelled = set(re.findall(r'<label[^>]*\sfor="([^"]+)"', page.text))
+        for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", page.text):
+            if re.search(r'type="(hidden|radio)"', tag):
+                continue                  # radios sit inside a <label> in a <fieldset>
+            field_id = re.search(r'\sid="([^"]+)"', tag)
+            assert field_id and field_id.group(1) in labelled, (url, tag)
