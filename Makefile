@@ -15,6 +15,7 @@ run: install
 
 test: install
 	@$(MAKE) --no-print-directory debian-packages DEBIAN_PACKAGES="$(TEST_DEBIAN_PACKAGES)"
+	$(VENV)/bin/ruff check devjavu tests migrations
 	$(VENV)/bin/python -m pytest tests
 
 install: debian-packages $(STAMPS)/venv

@@ -28,6 +28,7 @@ tests_require = [
     "requests>=2.28",
     "aiosmtpd>=1.4",
     "selenium>=4.20",
+    "ruff>=0.5",
 ]
 
 setup(

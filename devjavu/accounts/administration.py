@@ -52,4 +52,8 @@ def set_site_admin(db: Session, actor: User, user: User, is_admin: bool,
 
 
 def send_password_reset(db: Session, actor: User, user: User, ip: str = "") -> None:
+    """Mail `user` a reset link. A disabled account gets none, so say so rather than
+    tell the admin a link is on its way."""
+    if not user.is_active:
+        raise UserError(f"{user.username} is disabled; enable the account first.")
     resets.request_reset(db, user.email, ip)

@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from devjavu import audit, mail
@@ -23,8 +23,9 @@ def request_reset(db: Session, email: str, ip: str) -> None:
     """Mail a reset link to every active account with this address (there may be
     none: the caller answers the same either way)."""
     settings = db.info["settings"]
-    accounts = db.scalars(select(User).where(User.email.ilike(email.strip()),
-                                             User.is_active.is_(True))).all()
+    # An exact match: `like` would read % and _ in the address as wildcards.
+    accounts = db.scalars(select(User).where(
+        func.lower(User.email) == email.strip().lower(), User.is_active.is_(True))).all()
     for user in accounts:
         token = secrets.token_urlsafe(32)
         now = utcnow()

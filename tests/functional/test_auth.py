@@ -153,3 +153,12 @@ def test_password_reset_by_email(app_factory, add_user, mailbox):
     app_factory().log_in("amy", "new-password")
     again = other.submit(path, {"password": "third-password"}, form_page="/reset")
     assert again.status_int == 400 and "used up or has expired" in again.text
+
+
+def test_reset_matches_the_address_exactly(app_factory, add_user, mailbox):
+    add_user("amy")
+    add_user("bob")
+    app_factory().submit("/reset", {"email": "%@example.com"})
+    app_factory().submit("/reset", {"email": "AMY@example.com"})
+    messages = mailbox.wait_for(1)
+    assert [m["To"] for m in messages] == ["amy@example.com"]

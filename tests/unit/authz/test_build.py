@@ -3,7 +3,6 @@ import pytest
 from devjavu.authz.build import expected_access, parse_authz_root, render_project_authz
 from devjavu.accounts import users
 from devjavu.models import Role
-from devjavu.projects import service
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Installing authz files: atomic, validated, and a failure leaves the old file."""
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
