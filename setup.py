@@ -19,6 +19,7 @@ install_requires = [
     "Genshi>=0.7.7",
     "WTForms>=3.1",
     "argon2-cffi>=23.1",
+    "tqdm>=4.66",
     "psycopg[binary]>=3.1",
 ]
 

@@ -33,7 +33,11 @@ class Settings:
     wsgi_processes: int
     wsgi_threads: int
     trac_env_cache_size: int
-    disk_reserve_percent: float
+    disk_reserve: "DiskReserve"
+    backup_dir: Path
+    backup_keep_daily: int
+    backup_keep_weekly: int
+    backup_max_age_hours: int
     public_url: str
     smtp_host: str
     smtp_port: int
@@ -102,11 +106,40 @@ def _int_in(low: int, high: int):
     return parse
 
 
-def _percent(text: str) -> float:
-    value = float(text.strip().rstrip("%"))
+@dataclass(frozen=True)
+class DiskReserve:
+    """Free disk to keep: a share of the disk in percent ("10") or a size ("5G", "500M").
+
+    A bare number is a percentage because a `%` would have to be written `%%` in a
+    PasteDeploy .ini file."""
+    percent: float | None = None
+    size_bytes: int | None = None
+
+    def bytes_for(self, disk_total: int) -> int:
+        if self.percent is not None:
+            return int(disk_total * self.percent / 100)
+        return self.size_bytes or 0
+
+    def __str__(self) -> str:
+        if self.percent is not None:
+            return f"{self.percent:g}%"
+        return f"{self.size_bytes // 2**20} MiB"
+
+
+_SIZE_UNITS = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def _reserve(text: str) -> DiskReserve:
+    text = text.strip().upper().removesuffix("B")
+    try:
+        if text and text[-1] in _SIZE_UNITS:
+            return DiskReserve(size_bytes=int(float(text[:-1]) * _SIZE_UNITS[text[-1]]))
+        value = float(text.removesuffix("%"))
+    except ValueError:
+        raise ValueError("use a percentage (10) or a size (500M, 5G)") from None
     if not 0 <= value < 100:
-        raise ValueError("must be a percentage from 0 to 99")
-    return value
+        raise ValueError("a percentage must be from 0 to 99")
+    return DiskReserve(percent=value)
 
 
 def _user(text: str) -> str:
@@ -128,7 +161,12 @@ _FIELDS = {
     "devjavu.wsgi_processes": ("wsgi_processes", _int_in(1, 64), "2"),
     "devjavu.wsgi_threads": ("wsgi_threads", _int_in(1, 100), "15"),
     "devjavu.trac_env_cache_size": ("trac_env_cache_size", _int_in(1, 100000), "50"),
-    "devjavu.disk_reserve_percent": ("disk_reserve_percent", _percent, "10"),
+    "devjavu.disk_reserve": ("disk_reserve", _reserve, "10"),
+    # Empty: <data_dir>/backups.
+    "devjavu.backup_dir": ("backup_dir", Path, ""),
+    "devjavu.backup_keep_daily": ("backup_keep_daily", _int_in(1, 1000), "7"),
+    "devjavu.backup_keep_weekly": ("backup_keep_weekly", _int_in(0, 1000), "4"),
+    "devjavu.backup_max_age_hours": ("backup_max_age_hours", _int_in(1, 100000), "26"),
     # Empty: http://<server_name>:<http_port>. Links in emails start with it.
     "devjavu.public_url": ("public_url", str, ""),
     "devjavu.smtp_host": ("smtp_host", str, "127.0.0.1"),
@@ -138,7 +176,7 @@ _FIELDS = {
     "devjavu.trash_days": ("trash_days", _int_in(0, 3650), "30"),
 }
 
-_OPTIONAL = {"devjavu.public_url"}
+_OPTIONAL = {"devjavu.public_url", "devjavu.backup_dir"}
 
 # Keys that belong to libraries we configure through the same section.
 _FOREIGN_PREFIXES = ("pyramid.", "sqlalchemy.", "tm.", "retry.")
@@ -164,6 +202,8 @@ def settings_from_dict(raw: dict[str, str], ini_path: Path) -> Settings:
     if values["http_port"] == values["https_port"]:
         raise SettingsError(f"{ini_path}: http_port and https_port must differ")
     values["data_dir"] = Path(os.path.abspath(values["data_dir"]))
+    values["backup_dir"] = (Path(os.path.abspath(values["backup_dir"])) if values["backup_dir"]
+                            else values["data_dir"] / "backups")
     if not values["public_url"]:
         values["public_url"] = f"http://{values['server_name']}:{values['http_port']}"
     values["public_url"] = values["public_url"].rstrip("/")

@@ -4,11 +4,11 @@ import logging.config
 import os
 import sys
 
-from devjavu.cli import check, database, member, project, serve, svnaccess, user
+from devjavu.cli import backup, check, database, member, project, serve, svnaccess, user
 from devjavu.cli.errors import CommandError
 from devjavu.settings import SettingsError, load_settings
 
-COMMAND_MODULES = (database, serve, user, project, member, svnaccess, check)
+COMMAND_MODULES = (database, serve, user, project, member, svnaccess, backup, check)
 
 
 def build_parser() -> argparse.ArgumentParser:

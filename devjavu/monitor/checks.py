@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from devjavu import authz
+from devjavu.backup.status import age_hours, read_status, site_age_hours
 from devjavu.site import Site
 
 
@@ -43,10 +44,10 @@ def check_data_dir_writable(site: Site) -> CheckResult:
 def check_free_disk(site: Site) -> CheckResult:
     usage = shutil.disk_usage(site.settings.data_dir)
     free_percent = round(100.0 * usage.free / usage.total, 2)
-    reserve = site.settings.disk_reserve_percent
-    ok = free_percent >= reserve
+    reserve = site.settings.disk_reserve
+    ok = usage.free >= reserve.bytes_for(usage.total)
     return CheckResult("free_disk", ok,
-                       f"{free_percent}% free ({usage.free // 2**20} MiB), reserve {reserve}%",
+                       f"{free_percent}% free ({usage.free // 2**20} MiB), reserve {reserve}",
                        free_percent)
 
 
@@ -63,7 +64,25 @@ def check_authz_in_step(site: Site) -> CheckResult:
     return CheckResult("authz", True, "in step with the database", 0)
 
 
-CHECKS = (check_database, check_data_dir_writable, check_free_disk, check_authz_in_step)
+def check_backup_age(site: Site) -> CheckResult:
+    settings = site.settings
+    status = read_status(settings.backup_dir)
+    success, failure = status.get("last_success"), status.get("last_failure")
+    age = age_hours(success)
+    limit = settings.backup_max_age_hours
+    if failure and (not success or failure["at"] > success["at"]):
+        return CheckResult("backup", False, f"the last backup failed: {failure['error']}",
+                           round(age, 1) if age is not None else None)
+    if age is None:
+        if site_age_hours(settings.secret_path) < limit:
+            return CheckResult("backup", True, "no backup yet (new site)")
+        return CheckResult("backup", False, "no backup has ever succeeded")
+    return CheckResult("backup", age <= limit,
+                       f"last good backup {age:.1f} hours ago (limit {limit})", round(age, 1))
+
+
+CHECKS = (check_database, check_data_dir_writable, check_free_disk, check_authz_in_step,
+          check_backup_age)
 
 
 def run_checks(site: Site) -> list[CheckResult]:

@@ -21,11 +21,12 @@ def free_port() -> int:
 class SiteDir:
     """A throwaway site: `root/site.ini` and `root/var/`. Remove with `remove()`."""
 
-    def __init__(self, database_url: str | None = None, **overrides):
+    def __init__(self, database_url: str | None = None, data_dir: Path | None = None,
+                 **overrides):
         # pytest's tmp_path is private to root; Apache's workers must traverse this one.
         self.root = Path(tempfile.mkdtemp(prefix="devjavu-test-"))
         os.chmod(self.root, 0o755)
-        self.data_dir = self.root / "var"
+        self.data_dir = Path(data_dir) if data_dir else self.root / "var"
         self.http_port = overrides.pop("http_port", None) or free_port()
         self.https_port = overrides.pop("https_port", None) or free_port()
         self.database_url = database_url or f"sqlite:///{self.data_dir}/devjavu.sqlite"

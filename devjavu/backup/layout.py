@@ -1,0 +1,26 @@
+"""Where things are inside one backup folder, and how backups are named and found."""
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
+STAMP_RE = re.compile(r"^\d{8}T\d{6}Z$")
+MANIFEST = "manifest.json"
+SQLITE_COPY = "database/devjavu.sqlite"
+POSTGRES_DUMP = "database/devjavu.pgdump"
+
+
+def new_stamp(now: datetime | None = None) -> str:
+    return (now or datetime.now(timezone.utc)).strftime(STAMP_FORMAT)
+
+
+def stamp_time(name: str) -> datetime:
+    return datetime.strptime(name, STAMP_FORMAT).replace(tzinfo=timezone.utc)
+
+
+def completed_backups(backup_dir: Path) -> list[Path]:
+    """Finished backups, oldest first (a partial one never has a stamp name)."""
+    if not backup_dir.is_dir():
+        return []
+    return sorted(p for p in backup_dir.iterdir()
+                  if p.is_dir() and STAMP_RE.match(p.name) and (p / MANIFEST).is_file())

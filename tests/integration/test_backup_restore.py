@@ -1,0 +1,154 @@
+"""A backup of a populated, running site restores to a site that serves the same users,
+projects, revisions, tickets, wiki pages and attachments."""
+import json
+import re
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+import requests
+
+from tests.integration.conftest import PASSWORDS
+from tests.support.apache import RunningApache, admin
+from tests.support.sitedir import SiteDir
+
+ALICE = ("alice", PASSWORDS["alice"])
+
+
+def _form_token(session, url):
+    return re.search(r'name="__FORM_TOKEN" value="([^"]+)"', session.get(url).text).group(1)
+
+
+@pytest.fixture(scope="module")
+def populated(site, svn):
+    """Wiki edit, ticket and attachment on `pub`, commits on both projects."""
+    trac = requests.Session()
+    trac.auth = ALICE
+    edit_url = f"{site.http_url}/pub/wiki/BackupPage?action=edit"
+    trac.post(f"{site.http_url}/pub/wiki/BackupPage", data={
+        "__FORM_TOKEN": _form_token(trac, edit_url), "action": "edit", "version": "0",
+        "text": "= Backed up =\nThis page must survive a restore.", "save": "Submit"})
+    ticket = trac.post(f"{site.http_url}/pub/newticket", data={
+        "__FORM_TOKEN": _form_token(trac, f"{site.http_url}/pub/newticket"),
+        "field_summary": "Restore me", "field_type": "defect", "submit": "Create"},
+        allow_redirects=False)
+    ticket_path = re.search(r"/pub/ticket/\d+", ticket.headers["Location"]).group(0)
+    attach_url = f"{site.http_url}/pub/attachment/wiki/BackupPage/?action=new"
+    trac.post(f"{site.http_url}/pub/attachment/wiki/BackupPage/", data={
+        "__FORM_TOKEN": _form_token(trac, attach_url), "action": "new",
+        "realm": "wiki", "id": "BackupPage"},
+        files={"attachment": ("notes.txt", b"attached bytes\n", "text/plain")})
+    auth = {"user": "alice", "password": PASSWORDS["alice"]}
+    for project in ("pub", "priv"):
+        svn.run("mkdir", "-m", f"before backup {project}",
+                svn.url(project, "backup-marker"), **auth)
+    return ticket_path
+
+
+def _svn_log(svn, base, project):
+    return svn.run("log", "--xml", f"{base}/svn/{project}", user="alice",
+                   password=PASSWORDS["alice"]).stdout
+
+
+def _pages(base, ticket_path):
+    paths = ["/pub/wiki/BackupPage", ticket_path, "/pub/raw-attachment/wiki/BackupPage/notes.txt",
+             "/priv/wiki/WikiStart"]
+    return {p: requests.get(base + p, auth=ALICE) for p in paths}
+
+
+def _comparable(page: str, base: str) -> str:
+    """A page without what differs between two requests: the host, relative times
+    ("5 seconds ago") and form tokens."""
+    page = page.replace(base, "")
+    page = re.sub(r">[^<>]*\bago<", "><", page)
+    page = re.sub(r'form_token="[0-9a-f]*"', "", page)
+    return re.sub(r'name="__FORM_TOKEN" value="[^"]*"', "", page)
+
+
+def test_backup_and_restore_round_trip(site, svn, populated):
+    result = site.admin("backup", "--quiet")
+    assert result.stdout == ""
+    backups = sorted(site.dir.data_dir.joinpath("backups").glob("2*"))
+    assert backups, result.stderr
+    backup = backups[-1]
+    for repository in ("pub", "priv"):
+        subprocess.run(["svnadmin", "verify", "--quiet", str(backup / "repos" / repository)],
+                       check=True)
+    before = _pages(site.http_url, populated)
+    assert all(r.status_code == 200 for r in before.values()), \
+        {p: r.status_code for p, r in before.items()}
+
+    restored = SiteDir()
+    apache = None
+    try:
+        admin(restored, "restore", str(backup))
+        apache = RunningApache(restored)
+        for project in ("pub", "priv"):
+            assert _svn_log(svn, restored.http_url, project) == \
+                _svn_log(svn, site.http_url, project)
+        after = _pages(restored.http_url, populated)
+        for path, response in before.items():
+            assert after[path].status_code == 200, path
+            assert _comparable(after[path].text, restored.http_url) == \
+                _comparable(response.text, site.http_url), path
+        assert after["/pub/raw-attachment/wiki/BackupPage/notes.txt"].content == \
+            b"attached bytes\n"
+        assert requests.get(restored.http_url + "/priv/", auth=("nora", PASSWORDS["nora"])
+                            ).status_code == 404
+        assert svn.run("mkdir", "-m", "after restore",
+                       f"{restored.http_url}/svn/pub/after-restore", user="bob",
+                       password=PASSWORDS["bob"]).returncode == 0
+    finally:
+        if apache is not None:
+            assert not apache.stop()
+        restored.remove()
+
+
+def test_restore_refuses_a_damaged_backup_or_a_used_data_dir(site, tmp_path):
+    site.admin("backup", "--quiet")
+    backup = sorted(site.dir.data_dir.joinpath("backups").glob("2*"))[-1]
+    damaged = tmp_path / backup.name
+    shutil.copytree(backup, damaged)
+    (damaged / "repos" / "pub" / "format").write_text("9\n")
+    target = SiteDir()
+    try:
+        refused = admin(target, "restore", str(damaged), check=False)
+        assert refused.returncode == 1 and "damaged" in refused.stderr
+        assert not target.data_dir.exists()
+        admin(target, "migrate")
+        refused = admin(target, "restore", str(backup), check=False)
+        assert refused.returncode == 1 and "not empty" in refused.stderr
+    finally:
+        target.remove()
+
+
+def test_backup_during_commits_is_consistent(site, svn):
+    """Commits keep landing while the backup runs; every revision in it verifies."""
+    stop = threading.Event()
+    committed = []
+
+    def commit_in_a_loop():
+        while not stop.is_set() and len(committed) < 200:
+            result = svn.run("mkdir", "-m", "busy", svn.url("pub", f"busy-{len(committed)}"),
+                             user="bob", password=PASSWORDS["bob"], check=False)
+            committed.append(result.returncode)
+
+    committer = threading.Thread(target=commit_in_a_loop)
+    committer.start()
+    try:
+        time.sleep(0.5)
+        site.admin("backup", "--quiet")
+    finally:
+        stop.set()
+        committer.join()
+    assert committed and all(code == 0 for code in committed)
+    backup = sorted(site.dir.data_dir.joinpath("backups").glob("2*"))[-1]
+    manifest = json.loads((backup / "manifest.json").read_text())
+    for project in manifest["projects"]:
+        repository = backup / "repos" / project["name"]
+        subprocess.run(["svnadmin", "verify", "--quiet", str(repository)], check=True)
+        youngest = subprocess.run(["svnlook", "youngest", str(repository)],
+                                  capture_output=True, text=True, check=True).stdout
+        assert int(youngest) >= project["youngest"]
