@@ -38,6 +38,8 @@ class Settings:
     backup_keep_daily: int
     backup_keep_weekly: int
     backup_max_age_hours: int
+    log_max_mb: int
+    log_keep: int
     public_url: str
     smtp_host: str
     smtp_port: int
@@ -167,6 +169,8 @@ _FIELDS = {
     "devjavu.backup_keep_daily": ("backup_keep_daily", _int_in(1, 1000), "7"),
     "devjavu.backup_keep_weekly": ("backup_keep_weekly", _int_in(0, 1000), "4"),
     "devjavu.backup_max_age_hours": ("backup_max_age_hours", _int_in(1, 100000), "26"),
+    "devjavu.log_max_mb": ("log_max_mb", _int_in(1, 100000), "10"),
+    "devjavu.log_keep": ("log_keep", _int_in(1, 1000), "5"),
     # Empty: http://<server_name>:<http_port>. Links in emails start with it.
     "devjavu.public_url": ("public_url", str, ""),
     "devjavu.smtp_host": ("smtp_host", str, "127.0.0.1"),

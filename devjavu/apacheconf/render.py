@@ -11,6 +11,7 @@ from devjavu.settings import SOURCE_ROOT, Settings
 
 APACHE_BINARY = "/usr/sbin/apache2"
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
+ROTATELOGS = "/usr/bin/rotatelogs"
 DASHBOARD_STATIC = SOURCE_ROOT / "devjavu" / "dashboard" / "static"
 TRAC_HTDOCS = Path(trac.__file__).resolve().parent / "htdocs"
 
@@ -48,6 +49,9 @@ def template_values(settings: Settings) -> dict:
         "daemon_user": f"user={user} group={user}" if as_root else "",
         "modules": APACHE_MODULES,
         "log_dir": settings.log_dir,
+        "rotatelogs": ROTATELOGS,
+        "log_keep": settings.log_keep,
+        "log_max_mb": settings.log_max_mb,
         "trac_htdocs": TRAC_HTDOCS,
         "dashboard_static": DASHBOARD_STATIC,
         "venv_dir": settings.venv_dir,

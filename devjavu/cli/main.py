@@ -1,14 +1,14 @@
 """devjavu-admin [-c INI] NOUN VERB ...: argument parsing and error reporting."""
 import argparse
 import logging.config
-import os
 import sys
 
-from devjavu.cli import backup, check, database, member, project, serve, svnaccess, user
+from devjavu.cli import (backup, check, database, member, probe, project, serve,
+                         svnaccess, user)
 from devjavu.cli.errors import CommandError
 from devjavu.settings import SettingsError, load_settings
 
-COMMAND_MODULES = (database, serve, user, project, member, svnaccess, backup, check)
+COMMAND_MODULES = (database, serve, user, project, member, svnaccess, backup, check, probe)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,8 +26,9 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings = load_settings(args.config)
-        if os.access(settings.ini_path, os.R_OK):
+        settings = None
+        if getattr(args, "needs_settings", True):
+            settings = load_settings(args.config)
             logging.config.fileConfig(settings.ini_path, disable_existing_loggers=False)
         return args.handler(settings, args) or 0
     except (CommandError, SettingsError) as e:

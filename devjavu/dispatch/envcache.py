@@ -1,12 +1,24 @@
 """A bounded cache of open Trac environments, least recently used closed first.
 
 Trac's own `env_cache` never closes anything. Here at most `capacity` environments stay
-open; an evicted one is shut down once the last request using it has finished.
+open; an evicted one is retired once the last request using it has finished.
+
+Retiring is not `env.shutdown()`: Trac's database connection pool is one pool for the
+whole process, and a full shutdown closes every active connection of every environment,
+breaking the requests other threads are serving ("Cannot operate on a closed
+database"). Each request already hands back its own connections and repositories
+(`env.shutdown(thread id)`), and idle pooled connections are closed as they age, so what
+is left to release is the environment's log handler.
 """
 import threading
 from collections import OrderedDict
 
+import trac.log
 from trac.env import Environment
+
+
+def retire_environment(env: Environment) -> None:
+    trac.log.shutdown(env.log)
 
 
 class _Entry:
@@ -19,9 +31,11 @@ class _Entry:
 
 
 class EnvironmentCache:
-    def __init__(self, capacity: int, open_environment=Environment):
+    def __init__(self, capacity: int, open_environment=Environment,
+                 retire=retire_environment):
         self.capacity = capacity
         self._open = open_environment
+        self._retire = retire
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._opening: dict[str, threading.Lock] = {}
@@ -62,7 +76,7 @@ class EnvironmentCache:
                 self._entries[path] = entry
                 to_close = self._evict_over_capacity()
         for env in to_close:
-            env.shutdown()
+            self._retire(env)
         return entry
 
     def _evict_over_capacity(self) -> list[Environment]:
@@ -79,7 +93,7 @@ class EnvironmentCache:
             entry.users -= 1
             close = entry.evicted and entry.users == 0
         if close:
-            entry.env.shutdown()
+            self._retire(entry.env)
 
     def acquire(self, path: str):
         """(env, release): the open environment at `path`, kept open until release()."""
@@ -93,4 +107,4 @@ class EnvironmentCache:
         for entry in entries:
             entry.evicted = True
             if entry.users == 0:
-                entry.env.shutdown()
+                self._retire(entry.env)

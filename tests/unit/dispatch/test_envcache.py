@@ -4,11 +4,11 @@ import threading
 import pytest
 from trac.env import Environment
 
-from devjavu.dispatch.envcache import EnvironmentCache
+from devjavu.dispatch.envcache import EnvironmentCache, retire_environment
 
 
 class RecordingEnvironment(Environment):
-    """A real Trac environment that remembers being opened and shut down."""
+    """A real Trac environment that remembers being opened and retired."""
     opened = 0
 
     def __init__(self, path, *args, **kwargs):
@@ -16,10 +16,15 @@ class RecordingEnvironment(Environment):
         self.closed = False
         RecordingEnvironment.opened += 1
 
-    def shutdown(self, tid=None):
-        super().shutdown(tid)
-        if tid is None:
-            self.closed = True
+
+def record_retirement(env):
+    retire_environment(env)
+    env.closed = True
+
+
+def make_cache(capacity):
+    return EnvironmentCache(capacity, open_environment=RecordingEnvironment,
+                            retire=record_retirement)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +40,7 @@ def env_paths(tmp_path_factory):
 
 
 def test_least_recently_used_is_closed_beyond_capacity(env_paths):
-    cache = EnvironmentCache(2, open_environment=RecordingEnvironment)
+    cache = make_cache(2)
     envs = {}
     for name in ("a", "b", "a", "c"):
         env, release = cache.acquire(env_paths[name])
@@ -51,7 +56,7 @@ def test_least_recently_used_is_closed_beyond_capacity(env_paths):
 
 
 def test_evicted_environment_in_use_closes_after_release(env_paths):
-    cache = EnvironmentCache(1, open_environment=RecordingEnvironment)
+    cache = make_cache(1)
     busy, release_busy = cache.acquire(env_paths["a"])
     _, release_other = cache.acquire(env_paths["b"])
     assert not busy.closed
@@ -63,7 +68,7 @@ def test_evicted_environment_in_use_closes_after_release(env_paths):
 
 def test_concurrent_first_requests_open_once(env_paths):
     RecordingEnvironment.opened = 0
-    cache = EnvironmentCache(4, open_environment=RecordingEnvironment)
+    cache = make_cache(4)
     barrier = threading.Barrier(8)
 
     def request():
@@ -78,3 +83,4 @@ def test_concurrent_first_requests_open_once(env_paths):
         t.join()
     assert RecordingEnvironment.opened == 1
     cache.close_all()
+
