@@ -1,7 +1,8 @@
-"""initdb / migrate: bring the database to the current schema, the authz files in step,
-and purge the trash of what has expired. `serve` runs it at every start."""
+"""initdb / migrate: bring the database to the current schema, the authz files and hooks
+in step, and purge the trash of what has expired. `serve` runs it at every start."""
 from devjavu import authz
-from devjavu.projects import trash
+from devjavu.projects import service, trash
+from devjavu.svn.repository import install_hooks
 from devjavu.cli.context import open_site
 from devjavu.migrate import upgrade_to_head
 
@@ -19,6 +20,10 @@ def migrate(settings, args) -> int:
     # is logged and /_health shows it, but it must not keep the other projects down.
     with site.reading() as db:
         authz.regenerate_all(db, settings)
+        # Hooks name paths in this checkout and data directory: rewrite them on every
+        # start, so that an upgrade or a moved data directory keeps commits flowing.
+        for project in service.list_projects(db):
+            install_hooks(settings, project.name)
     with site.unit_of_work() as db:
         trash.purge_expired(db, settings)
     return 0
