@@ -15,6 +15,12 @@ PROJECTS = [f"soak{i:03d}" for i in range(200)]
 TOTAL_REQUESTS = 20_000
 WARM_UP = 5_000
 CLIENTS = 8
+CACHE_SIZE = 40
+# Most requests go to a busy set that fits the cache; every 25th goes to the next of all
+# 200 projects, which opens it and retires another: 800 opens and retirements in all,
+# the path where a leak per environment would show.
+BUSY = 30
+COLD_EVERY = 25
 # A real Trac page in one request of ten; the rest are Trac's own chrome requests,
 # which run the whole request path (session, permissions, dispatch, logging) cheaply.
 PATHS = ["/wiki/WikiStart"] + ["/chrome/common/trac.ico"] * 9
@@ -37,7 +43,8 @@ def _daemon_rss_kib(apache) -> dict[int, int]:
 
 @pytest.fixture(scope="module")
 def soak_site():
-    sitedir = SiteDir(**{"devjavu.trac_env_cache_size": "40", "devjavu.log_max_mb": "1",
+    sitedir = SiteDir(**{"devjavu.trac_env_cache_size": str(CACHE_SIZE),
+                         "devjavu.log_max_mb": "1",
                          "devjavu.log_keep": "3", "devjavu.wsgi_threads": "4"})
     admin(sitedir, "migrate")
     admin(sitedir, "user", "add", "olga", "--email", "o@example.com",
@@ -62,9 +69,16 @@ def _load(port: int, requests_iter, statuses: list, lock) -> None:
         connection.close()
 
 
+def _path(n: int) -> str:
+    if n % COLD_EVERY == 0:
+        project = PROJECTS[(n // COLD_EVERY) % len(PROJECTS)]
+    else:
+        project = PROJECTS[n % BUSY]
+    return f"/{project}{PATHS[(n // BUSY) % len(PATHS)]}"
+
+
 def _serve(sitedir, count: int, offset: int) -> list[int]:
-    requests = (f"/{PROJECTS[n % len(PROJECTS)]}{PATHS[(n // len(PROJECTS)) % len(PATHS)]}"
-                for n in range(offset, offset + count))
+    requests = (_path(n) for n in range(offset, offset + count))
     shared, lock, statuses = iter(requests), threading.Lock(), []
 
     def next_batch():
