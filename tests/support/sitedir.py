@@ -29,6 +29,8 @@ class SiteDir:
         self.data_dir = Path(data_dir) if data_dir else self.root / "var"
         self.http_port = overrides.pop("http_port", None) or free_port()
         self.https_port = overrides.pop("https_port", None) or free_port()
+        while self.https_port == self.http_port:     # the kernel may hand out one twice
+            self.https_port = free_port()
         self.database_url = database_url or f"sqlite:///{self.data_dir}/devjavu.sqlite"
         values = {
             "devjavu.data_dir": str(self.data_dir),
