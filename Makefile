@@ -6,9 +6,11 @@ DEBIAN_PACKAGES := apache2 libapache2-mod-svn libapache2-mod-wsgi-py3 subversion
 	python3-subversion python3-venv python3-dev libsvn-dev openssl ssl-cert
 # Only the tests need these: the headless browser and its driver for tests/browser.
 TEST_DEBIAN_PACKAGES := chromium chromium-driver
+# Only the benchmark needs this: the HTTP load generator.
+BENCH_DEBIAN_PACKAGES := wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install debian-packages
+.PHONY: run test install debian-packages bench
 
 run: install
 	exec $(VENV)/bin/devjavu-admin -c $(INI) serve
@@ -17,6 +19,12 @@ test: install
 	@$(MAKE) --no-print-directory debian-packages DEBIAN_PACKAGES="$(TEST_DEBIAN_PACKAGES)"
 	$(VENV)/bin/ruff check devjavu tests migrations
 	$(VENV)/bin/python -m pytest tests
+
+# Our site against bare baselines, written to BENCHMARKS.md (up to 20 minutes; not part
+# of `make test`). `.venv/bin/python -m bench.run --quick` is a smoke run of a few minutes.
+bench: install
+	@$(MAKE) --no-print-directory debian-packages DEBIAN_PACKAGES="$(BENCH_DEBIAN_PACKAGES)"
+	$(VENV)/bin/python -m bench.run
 
 install: debian-packages $(STAMPS)/venv
 

@@ -1,0 +1,2 @@
+"""Load generators: wrk for pages, a keep-alive HTTP client for single timings, and the
+real svn client."""

@@ -1,0 +1,100 @@
+"""BENCHMARKS.md: the machine, the command, then every figure with its target."""
+import statistics
+from dataclasses import dataclass
+
+from bench.results import Figure, ScenarioResult
+
+
+@dataclass
+class RunInfo:
+    command: str
+    started: str          # ISO date and time
+    minutes: float
+    plan_name: str
+    rounds: int
+    machine: str
+    fixtures: dict[str, float]
+    fixture_remarks: list[str]
+    noise: str            # load averages, other Apaches running meanwhile
+
+
+def number(value: float, unit: str) -> str:
+    if unit in ("req/s", "MB") or abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}" if unit != "ms" else f"{value:.1f}"
+
+
+def spread(values: list[float] | None, unit: str) -> str:
+    if not values:
+        return "—"
+    return (f"{number(statistics.median(values), unit)} {unit} "
+            f"({number(min(values), unit)}–{number(max(values), unit)})")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def figure_row(figure: Figure) -> str:
+    ratio = f"{figure.ratio:.2f}x" if figure.ratio is not None else "—"
+    if figure.ratios:
+        ratio += f" ({min(figure.ratios):.2f}–{max(figure.ratios):.2f})"
+    met = {True: "yes", False: "**NO**", None: "—"}[figure.met()]
+    baseline = spread(figure.baseline, figure.unit)
+    if figure.baseline and figure.baseline_name:
+        baseline += f" [{figure.baseline_name}]"
+    cells = [figure.name, spread(figure.ours, figure.unit), baseline, ratio,
+             figure.target.text if figure.target else "—", met, figure.limits]
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+HEADER = ("| figure | ours: median (min–max) | baseline: median (min–max) | "
+          "ratio: median of per-round ratios (min–max) | target | met? | what limits it |\n"
+          "| --- | --- | --- | --- | --- | --- | --- |")
+
+
+def render(info: RunInfo, results: list[ScenarioResult]) -> str:
+    lines = [
+        "# DevjaVu benchmarks",
+        "",
+        "Written by `make bench` (bench/run.py); do not edit by hand.",
+        "",
+        f"- Command: `{info.command}` ({info.plan_name} plan, {info.rounds} rounds)",
+        f"- Date: {info.started}; the run took {info.minutes:.1f} minutes",
+        f"- Machine: {info.machine}",
+        f"- Noise: {info.noise}",
+        "",
+        "Every figure is measured once per round; ours and its baselines run interleaved",
+        "within each round (the order rotates), each on its own Apache on a loopback port.",
+        "The figure is the median over rounds with the min–max beside it; a ratio is ours",
+        "divided by the baseline within one round, and the median of those is shown.",
+        "Pages are loaded with wrk (keep-alive, closed loop), repositories with the real",
+        "svn client. Access logs, permissions and session checks stay on everywhere.",
+        "",
+    ]
+    missed = [f for r in results for f in r.figures if f.met() is False]
+    if missed:
+        lines += [f"**{len(missed)} target(s) missed**: "
+                  + "; ".join(f"{f.scenario.split('.')[0]}: {f.name}" for f in missed) + ".", ""]
+    for result in results:
+        lines += [f"## {result.title}", ""]
+        if result.error:
+            lines += ["The scenario failed; nothing was measured:", "", "```",
+                      result.error.strip(), "```", ""]
+        if result.figures:
+            lines += [HEADER] + [figure_row(f) for f in result.figures] + [""]
+        for caption, header, rows in result.tables:
+            lines += [caption, "", "| " + " | ".join(header) + " |",
+                      "|" + " --- |" * len(header)]
+            lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+            lines.append("")
+        for note in result.notes:
+            lines += [f"- {note}"]
+        if result.notes:
+            lines.append("")
+    lines += ["## Fixtures", "", "Built by the run in a temporary directory, then removed:", ""]
+    lines += [f"- {step}: {seconds:.1f} s" for step, seconds in info.fixtures.items()]
+    lines += [f"- {remark}." for remark in info.fixture_remarks]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,213 @@
+"""Target 5: Subversion access data at scale. A membership change for one project, from
+the service call until Apache enforces it, and a full regeneration of every project's
+authz file, on a site with many projects of ten members each."""
+import statistics
+import time
+
+from sqlalchemy import select, update
+
+from bench.fixtures.accounts import PASSWORD
+from bench.fixtures.authzsite import PROBE_PROJECT, PROBE_USER, SITE_ADMIN, build_authz_site
+from bench.inprocess import describe, profile_call
+from bench.load.http import Connection, basic_auth
+from bench.oursite import our_apache
+from bench.privileges import as_run_user
+from bench.results import Figure, ScenarioResult, value_at_most
+from bench.scenarios import Context
+from bench.servers import running
+from devjavu import authz
+from devjavu.accounts.users import get_user
+from devjavu.models import Project, Role, User
+from devjavu.projects.service import add_member, get_project, remove_member
+from devjavu.site import Site
+
+TITLE = "5. Subversion access data at scale"
+CHANGE_BOUND_MS = 20
+REGENERATION_BOUND_S = 2
+ENFORCEMENT_TIMEOUT_S = 10
+# Fresh connections before measuring, so that every Apache worker process has verified
+# the probe user's password once (the cache of verified passwords is per process).
+WORKER_WARMING_CONNECTIONS = 40
+# Requests on a connection opened before a change, once fresh connections see it.
+STALE_CHECKS = 20
+# How much of the work is profiled (cProfile), after the timed rounds.
+PROFILED_PROJECTS = 500
+PROFILED_CHANGES = 10
+
+
+def _toggle_site_admin(site) -> None:
+    """A site admin appears in, or leaves, every project's authz file."""
+    with site.session_factory() as db:
+        db.execute(update(User).where(User.username == SITE_ADMIN)
+                   .values(is_admin=~User.is_admin))
+        db.commit()
+
+
+def measure_regeneration(settings, rounds: int) -> dict:
+    """As the run user: full regenerations (every file differs), a pass with nothing to
+    change, and a profile of a regeneration of PROFILED_PROJECTS changed files."""
+    site = Site(settings)
+    full = []
+    for _ in range(rounds):
+        _toggle_site_admin(site)
+        started = time.perf_counter()
+        with site.reading() as db:
+            failed = authz.regenerate_all(db, settings)
+        full.append(time.perf_counter() - started)
+        if failed:
+            raise RuntimeError(f"regeneration failed for {failed[:5]}")
+    started = time.perf_counter()
+    with site.reading() as db:
+        authz.regenerate_all(db, settings)
+    unchanged = time.perf_counter() - started
+    with site.reading() as db:
+        admin_now = db.scalar(select(User.is_admin).where(User.username == SITE_ADMIN))
+    in_step = bool(admin_now) == (SITE_ADMIN in authz.authz_path(settings, PROBE_PROJECT)
+                                  .read_text())
+    _toggle_site_admin(site)
+    with site.reading() as db:
+        names = db.scalars(select(Project.name).order_by(Project.name)
+                           .limit(PROFILED_PROJECTS)).all()
+        profile = profile_call(authz.regenerate_projects, db, settings, names)
+    site.dispose()
+    return {"full": full, "unchanged": unchanged, "in_step": in_step, "profile": profile}
+
+
+def profile_changes(settings) -> dict:
+    """As the run user: add and remove the probe member PROFILED_CHANGES times, profiled
+    (no HTTP): where the time of a membership change goes."""
+    site = Site(settings)
+
+    def changes():
+        for _ in range(PROFILED_CHANGES):
+            for change in (add_member, remove_member):
+                with site.unit_of_work() as db:
+                    project, user = get_project(db, PROBE_PROJECT), get_user(db, PROBE_USER)
+                    if change is add_member:
+                        add_member(db, project, user, Role.VIEWER)
+                    else:
+                        remove_member(db, project, user)
+
+    profile = profile_call(changes)
+    site.dispose()
+    return profile
+
+
+def measure_enforcement(settings, base_url: str, rounds: int) -> dict:
+    """As the run user: add PROBE_USER to the private probe project and poll a real svn
+    request until Apache lets them in; remove them and poll until it refuses.
+
+    Each poll is a new connection, as each new svn command is: mod_authz_svn keeps the
+    authz file it parsed for the life of a connection, so a connection opened before the
+    change is watched separately."""
+    site = Site(settings)
+    credentials = [basic_auth(PROBE_USER, PASSWORD)]
+    path = f"/svn/{PROBE_PROJECT}/"
+
+    def fresh_status() -> int:
+        connection = Connection(base_url)
+        try:
+            return connection.get(path, credentials).status
+        finally:
+            connection.close()
+
+    # Every worker process verifies the password once, then remembers it.
+    before = {fresh_status() for _ in range(WORKER_WARMING_CONNECTIONS)}
+    if before != {403}:
+        raise AssertionError(f"a non-member got {before} from {path}, expected 403")
+    results = {"add": [], "remove": [], "add_commit": [], "remove_commit": [], "polls": 0,
+               "stale_connections": 0, "stale_requests": 0}
+    for _ in range(rounds):
+        for change, wanted in (("add", 200), ("remove", 403)):
+            kept_open = Connection(base_url)
+            kept_open.get(path, credentials)
+            started = time.perf_counter()
+            with site.unit_of_work() as db:
+                project, user = get_project(db, PROBE_PROJECT), get_user(db, PROBE_USER)
+                if change == "add":
+                    add_member(db, project, user, Role.VIEWER)
+                else:
+                    remove_member(db, project, user)
+            committed = time.perf_counter()
+            while fresh_status() != wanted:
+                results["polls"] += 1
+                if time.perf_counter() - started > ENFORCEMENT_TIMEOUT_S:
+                    raise AssertionError(f"{change}: Apache never answered {wanted}")
+            results[change].append((time.perf_counter() - started) * 1000)
+            results[f"{change}_commit"].append((committed - started) * 1000)
+            stale = [kept_open.get(path, credentials).status != wanted
+                     for _ in range(STALE_CHECKS)]
+            results["stale_connections"] += all(stale)
+            results["stale_requests"] += sum(stale)
+            kept_open.close()
+    site.dispose()
+    return results
+
+
+def stale_connection_note(enforcement: dict, changes: int) -> str:
+    if not enforcement["stale_requests"]:
+        return "A connection opened before a change saw the change as well."
+    return (f"A connection opened before the change kept the old answer for all "
+            f"{STALE_CHECKS} requests after it in {enforcement['stale_connections']} of "
+            f"{changes} changes ({enforcement['stale_requests']} stale answers): "
+            f"mod_authz_svn keeps the authz file it parsed for the life of a connection, so "
+            f"a member removed mid-checkout keeps access until the connection closes "
+            f"(KeepAliveTimeout idle, or MaxKeepAliveRequests, in apache/httpd.conf.in).")
+
+
+def run(context: Context) -> ScenarioResult:
+    plan, log = context.plan, context.log
+    authz_site = build_authz_site(context.workspace, plan, log)
+    settings = authz_site.settings
+    result = ScenarioResult(TITLE)
+    server = our_apache("ours-authz", authz_site.site, context.workspace)
+    with running(server):
+        log("authz: membership changes against the running Apache")
+        enforcement = as_run_user(settings, measure_enforcement, settings, server.url,
+                                  plan.rounds)
+    # A full regeneration rewrites every file and takes long at this scale: the first
+    # generation (every file written from nothing, at fixture time) is round 1, and
+    # rounds where every file changes follow, three rounds in all.
+    toggles = max(1, min(plan.rounds, 3) - 1)
+    log(f"authz: {toggles} full regenerations of {authz_site.projects} files")
+    regeneration = as_run_user(settings, measure_regeneration, settings, toggles)
+    n = authz_site.projects
+    add = Figure(TITLE, f"add a member to one project, until Apache lets them in "
+                 f"({n} projects x {plan.members_per_project} members)", "ms",
+                 enforcement["add"], target=value_at_most(CHANGE_BOUND_MS, "ms"))
+    remove = Figure(TITLE, "remove that member, until Apache refuses them", "ms",
+                    enforcement["remove"], target=value_at_most(CHANGE_BOUND_MS, "ms"))
+    full = Figure(TITLE, f"full regeneration of all {n} projects' authz files (round 1 "
+                  f"writes them from nothing, later rounds rewrite every one)", "s",
+                  [authz_site.initial_generation_seconds, *regeneration["full"]],
+                  target=value_at_most(REGENERATION_BOUND_S, "s"))
+    change_profile = as_run_user(settings, profile_changes, settings)
+    for figure, commit in ((add, enforcement["add_commit"]),
+                           (remove, enforcement["remove_commit"])):
+        if figure.met() is False:
+            figure.limits = (
+                f"the service call and its commit, which rewrites the project's authz file "
+                f"before returning, take {statistics.median(commit):.1f} ms of it, and a new "
+                f"connection sees the new file at once. Of {2 * PROFILED_CHANGES} changes "
+                f"without HTTP, {describe(change_profile)}")
+    if full.met() is False:
+        per_file = statistics.median(full.ours) / n * 1000
+        full.limits = (
+            f"{per_file:.1f} ms per project, one file at a time; a pass that finds nothing "
+            f"to change takes {regeneration['unchanged']:.1f} s. Of a regeneration of "
+            f"{PROFILED_PROJECTS} changed files, {describe(regeneration['profile'])}")
+    result.figures += [add, remove, full]
+    result.notes += [
+        f"A regeneration with nothing to change: {regeneration['unchanged']:.1f} s.",
+        f"Of a membership change, the service call and commit (with the authz file "
+        f"rewritten by the after-commit hook) took a median "
+        f"{statistics.median(enforcement['add_commit']):.1f} ms (add) and "
+        f"{statistics.median(enforcement['remove_commit']):.1f} ms (remove); once the commit "
+        f"had returned, a new connection saw the change "
+        + ("at its first request." if not enforcement["polls"] else
+           f"after {enforcement['polls']} extra requests in all {2 * plan.rounds} changes."),
+        stale_connection_note(enforcement, 2 * plan.rounds),
+        f"The authz files said what the database says after the last round: "
+        f"{regeneration['in_step']}.",
+    ]
+    return result
