@@ -73,6 +73,14 @@ def render(info: RunInfo, results: list[ScenarioResult]) -> str:
         "Pages are loaded with wrk (keep-alive, closed loop), repositories with the real",
         "svn client. Access logs, permissions and session checks stay on everywhere.",
         "",
+        "The baselines are the same components without our code: Trac 1.6's own",
+        "`trac.wsgi` (`dispatch_request`) under the same Apache and mod_wsgi daemon settings,",
+        "Trac as CGI (mod_cgid), both from a virtualenv with the same Trac, Jinja2 and",
+        "Pygments versions but without DevjaVu installed, on copies of our projects' Trac",
+        "environments (same database and repository) whose shared trac.ini lacks our",
+        "components; mod_dav_svn with no authentication (same bulk-update setting); and a",
+        "plain Apache with the same server settings for static files.",
+        "",
     ]
     missed = [f for r in results for f in r.figures if f.met() is False]
     if missed:

@@ -122,6 +122,6 @@ def dashboard_limits(verify_ms: float, alone: dict, runs: dict, profile) -> str:
             f"(devjavu/projects/overview.py: summarize -> fsutil.directory_size) is "
             f"{100 * profile.share('directory_size (devjavu/fsutil.py'):.0f}% of the GIL "
             f"time and rendering the Genshi page "
-            f"{100 * profile.share('(devjavu/dashboard/rendering.py'):.0f}% (argon2 runs "
-            f"without the GIL and does not show there)")
+            f"{100 * profile.share('(devjavu/dashboard/rendering.py'):.0f}% (argon2's C code "
+            f"runs without holding the GIL, so this profile under-counts it)")
     return "; ".join(parts)

@@ -85,6 +85,11 @@ class SvnContender:
         index = max(range(len(times)), key=times.__getitem__)
         return f"{times[index]:.2f} s: {self.traffic[operation][index].describe()}"
 
+    def slowest_requests(self, operation: str) -> str:
+        """The slowest request of each round, in order: where the time went."""
+        return ", ".join(f"{t.slowest_ms:.0f} ms ({t.slowest.split()[0]})"
+                         for t in self.traffic[operation])
+
 
 def time_post_commit_hook(context: Context) -> float:
     """The hook of every commit on our site, alone: `trac-admin ... changeset added`."""
@@ -147,8 +152,9 @@ def run(context: Context) -> ScenarioResult:
     if checkout.met() is False:
         checkout.limits = (
             f"our slowest checkout {ours_svn.slowest('checkout', checkouts['ours'])}; the "
-            f"baseline's slowest {bare_svn.slowest('checkout', checkouts['bare'])}. "
-            f"{AUTH_DIFFERENCE}")
+            f"baseline's slowest {bare_svn.slowest('checkout', checkouts['bare'])}. The "
+            f"slowest request of each of our checkouts: {ours_svn.slowest_requests('checkout')}"
+            f"; of the baseline's: {bare_svn.slowest_requests('checkout')}. {AUTH_DIFFERENCE}")
     if commit.met() is False:
         commit.limits = (
             f"our slowest commit {ours_svn.slowest('commit', commits['ours'])}; the "
