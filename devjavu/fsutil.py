@@ -1,8 +1,18 @@
 """Writing generated files so that a failure never leaves a partial or invalid file."""
+import ctypes
+import ctypes.util
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
+
+Validator = Callable[[Path], None]
+
+# Below this many files, one fsync per file and per directory costs less than flushing a
+# whole filesystem twice.
+SYNCFS_FROM = 16
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
 
 
 def fsync_directory(path: Path) -> None:
@@ -13,7 +23,36 @@ def fsync_directory(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, text: str, validate: Callable[[Path], None] | None = None,
+def sync_filesystem(path: Path) -> None:
+    """Flush everything written to the filesystem holding `path` (syncfs(2)): one call
+    for thousands of files, and since Linux 5.8 it reports their write-back errors."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if _libc.syncfs(fd) != 0:
+            errno = ctypes.get_errno()
+            raise OSError(errno, f"syncfs {path}: {os.strerror(errno)}")
+    finally:
+        os.close(fd)
+
+
+def _write_temp(path: Path, text: str, mode: int, fsync: bool) -> Path:
+    """`text` in a new temp file beside `path`; removed again if anything fails."""
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            if fsync:
+                os.fsync(f.fileno())
+        os.chmod(temp, mode)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def atomic_write(path: Path, text: str, validate: Validator | None = None,
                  mode: int = 0o644) -> None:
     """Replace `path` with `text`: temp file, fsync, `validate(temp)`, rename, dir fsync.
 
@@ -21,14 +60,8 @@ def atomic_write(path: Path, text: str, validate: Callable[[Path], None] | None 
     old `path` byte-identical; the exception propagates.
     """
     path = Path(path)
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(temp_name)
+    temp = _write_temp(path, text, mode, fsync=True)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temp, mode)
         if validate is not None:
             validate(temp)
         os.replace(temp, path)
@@ -36,6 +69,72 @@ def atomic_write(path: Path, text: str, validate: Callable[[Path], None] | None 
         temp.unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
+
+
+def atomic_write_many(files: Iterable[tuple[Path, str, Validator | None]],
+                      mode: int = 0o644) -> dict[Path, Exception]:
+    """`atomic_write` for many files at once; returns {path: error} for those that failed.
+
+    Each file is written to a temp file and validated; then the filesystems are synced
+    once (every temp file durable), every temp file renamed over its path, and the
+    filesystems synced once more (every rename durable): two flushes in all instead of
+    two fsyncs per file. A file whose write or validation fails keeps its old contents
+    byte-identical and does not stop the others; if a sync fails, nothing is renamed.
+    """
+    files = [(Path(path), text, validate) for path, text, validate in files]
+    if len(files) < SYNCFS_FROM:
+        return _write_each(files, mode)
+    failures: dict[Path, Exception] = {}
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text, validate in files:
+            try:
+                temp = _write_temp(path, text, mode, fsync=False)
+            except OSError as e:
+                failures[path] = e
+                continue
+            staged.append((temp, path))
+            try:
+                if validate is not None:
+                    validate(temp)
+            except Exception as e:
+                staged.pop()
+                temp.unlink(missing_ok=True)
+                failures[path] = e
+        roots = _one_directory_per_filesystem(path for _, path in staged)
+        for root in roots:
+            sync_filesystem(root)
+        while staged:
+            temp, path = staged[-1]
+            try:
+                os.replace(temp, path)
+            except OSError as e:
+                temp.unlink(missing_ok=True)
+                failures[path] = e
+            staged.pop()
+        for root in roots:
+            sync_filesystem(root)
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+    return failures
+
+
+def _write_each(files, mode: int) -> dict[Path, Exception]:
+    failures: dict[Path, Exception] = {}
+    for path, text, validate in files:
+        try:
+            atomic_write(path, text, validate, mode)
+        except Exception as e:
+            failures[path] = e
+    return failures
+
+
+def _one_directory_per_filesystem(paths: Iterable[Path]) -> list[Path]:
+    roots: dict[int, Path] = {}
+    for path in paths:
+        roots.setdefault(os.stat(path.parent).st_dev, path.parent)
+    return list(roots.values())
 
 
 def directory_size(path: Path) -> int:

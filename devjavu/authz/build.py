@@ -7,21 +7,33 @@ from sqlalchemy.orm import Session
 from devjavu.models import Membership, Project, User
 from devjavu.projects.roles import PUBLIC_SVN_ACCESS, SVN_ACCESS
 
+# Up to this many projects, their memberships are selected by id; beyond, all are read
+# (one scan beats a huge IN list, which SQLite caps at 32,766 values).
+_FILTER_UP_TO = 500
+
 
 def expected_access(db: Session, project: Project) -> dict[str, str]:
     """{username or '*': 'r' | 'rw'} for the repository root, from the database."""
-    access: dict[str, str] = {}
-    if not project.is_private:
-        access["*"] = PUBLIC_SVN_ACCESS
-    members = db.execute(
-        select(User.username, Membership.role).join(Membership.user)
-        .where(Membership.project_id == project.id, User.is_active.is_(True)))
-    for username, role in members:
-        access[username] = SVN_ACCESS[role]
+    return expected_access_of(db, [project])[project.id]
+
+
+def expected_access_of(db: Session, projects: list[Project]) -> dict[int, dict[str, str]]:
+    """{project id: expected_access} for many projects, in two queries whatever their
+    number: every membership of an active user, then the active site admins."""
+    access: dict[int, dict[str, str]] = {
+        project.id: ({} if project.is_private else {"*": PUBLIC_SVN_ACCESS})
+        for project in projects}
+    members = (select(Membership.project_id, User.username, Membership.role)
+               .join(Membership.user).where(User.is_active.is_(True)))
+    if len(access) <= _FILTER_UP_TO:
+        members = members.where(Membership.project_id.in_(list(access)))
+    for project_id, username, role in db.execute(members):
+        if project_id in access:
+            access[project_id][username] = SVN_ACCESS[role]
     admins = db.scalars(select(User.username).where(User.is_admin.is_(True),
-                                                    User.is_active.is_(True)))
-    for username in admins:
-        access[username] = "rw"
+                                                    User.is_active.is_(True))).all()
+    for rules in access.values():
+        rules.update(dict.fromkeys(admins, "rw"))
     return access
 
 

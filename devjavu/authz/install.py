@@ -1,4 +1,5 @@
 """Writing authz files: atomically, and only once validated against the database."""
+import functools
 import logging
 from pathlib import Path
 
@@ -8,8 +9,8 @@ import svn.repos
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from devjavu.authz.build import expected_access, parse_authz_root, render_project_authz
-from devjavu.fsutil import atomic_write
+from devjavu.authz.build import expected_access_of, parse_authz_root, render_project_authz
+from devjavu.fsutil import atomic_write_many
 from devjavu.models import Membership, Project, User, hooks
 from devjavu.settings import Settings
 
@@ -51,55 +52,63 @@ def validate_authz_file(path: Path, access: dict[str, str]) -> None:
         raise AuthzError(f"{path} does not match the database")
 
 
-def write_project_authz(db: Session, settings: Settings, project: Project) -> bool:
-    """Rewrite one project's authz file if it differs; True when it was rewritten."""
-    path = authz_path(settings, project.name)
-    if not path.parent.is_dir():
-        raise AuthzError(f"{project.name}: repository {path.parent.parent} is missing")
-    access = expected_access(db, project)
-    text = render_project_authz(project.name, access)
+def _planned(db: Session, settings: Settings, projects: list[Project]):
+    """(project, path, access, text) for each project, from one reading of the database."""
+    access_of = expected_access_of(db, projects)
+    for project in projects:
+        access = access_of[project.id]
+        yield (project, authz_path(settings, project.name), access,
+               render_project_authz(project.name, access))
+
+
+def _on_disk(path: Path) -> str | None:
     try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except FileNotFoundError:
-        pass
-    atomic_write(path, text, validate=lambda temp: validate_authz_file(temp, access))
-    return True
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_authz_files(db: Session, settings: Settings, projects: list[Project]) -> list[str]:
+    """Rewrite the authz files of `projects` that differ from the database, validated and
+    atomically; returns the names that failed (their previous file stays)."""
+    changed, failed = {}, []
+    for project, path, access, text in _planned(db, settings, projects):
+        if not path.parent.is_dir():
+            log.error("authz for %s not updated: repository %s is missing",
+                      project.name, path.parent.parent)
+            failed.append(project.name)
+        elif _on_disk(path) != text:
+            changed[path] = (project.name, text, access)
+    failures = atomic_write_many(
+        (path, text, functools.partial(validate_authz_file, access=access))
+        for path, (_, text, access) in changed.items())
+    for path, error in failures.items():
+        name = changed[path][0]
+        log.error("authz for %s not updated, the previous file stays: %s", name, error)
+        failed.append(name)
+    return sorted(failed)
 
 
 def regenerate_projects(db: Session, settings: Settings, names) -> list[str]:
     """Rewrite the authz files of the named projects; returns the names that failed."""
-    failed = []
-    projects = db.scalars(select(Project).where(Project.name.in_(sorted(names)),
-                                                Project.deleted_at.is_(None)))
-    for project in projects:
-        try:
-            write_project_authz(db, settings, project)
-        except (AuthzError, OSError) as e:
-            log.error("authz for %s not updated, the previous file stays: %s",
-                      project.name, e)
-            failed.append(project.name)
-    return failed
+    return write_authz_files(db, settings, db.scalars(
+        select(Project).where(Project.name.in_(sorted(names)),
+                              Project.deleted_at.is_(None))).all())
 
 
 def regenerate_all(db: Session, settings: Settings) -> list[str]:
-    return regenerate_projects(db, settings, db.scalars(
-        select(Project.name).where(Project.deleted_at.is_(None))).all())
+    return write_authz_files(db, settings, _live_projects(db))
 
 
 def out_of_step_projects(db: Session, settings: Settings) -> list[str]:
     """Projects whose authz file on disk is not what the database says it should be."""
-    stale = []
-    for project in db.scalars(select(Project).where(Project.deleted_at.is_(None))
-                              .order_by(Project.name)):
-        text = render_project_authz(project.name, expected_access(db, project))
-        try:
-            on_disk = authz_path(settings, project.name).read_text(encoding="utf-8")
-        except OSError:
-            on_disk = None
-        if on_disk != text:
-            stale.append(project.name)
-    return stale
+    return [project.name for project, path, _, text
+            in _planned(db, settings, _live_projects(db)) if _on_disk(path) != text]
+
+
+def _live_projects(db: Session) -> list[Project]:
+    return db.scalars(select(Project).where(Project.deleted_at.is_(None))
+                      .order_by(Project.name)).all()
 
 
 def _regenerate_after_commit(db: Session) -> None:

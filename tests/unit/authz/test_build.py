@@ -56,3 +56,19 @@ def test_render_parses_back():
 def test_parse_rejects_unexpected_shapes(text):
     with pytest.raises(ValueError):
         parse_authz_root(text)
+
+
+@pytest.mark.parametrize("filter_up_to", [500, 0])
+def test_access_of_many_projects_equals_each_alone(members, monkeypatch, filter_up_to):
+    from devjavu.authz import build
+    monkeypatch.setattr(build, "_FILTER_UP_TO", filter_up_to)
+    with members.reading() as db:
+        projects = [_project(db, "pub", False), _project(db, "priv", True)]
+        db.add(build.Membership(project=projects[1], role=Role.DEVELOPER,
+                                user=users.get_user(db, "stranger")))
+        users.get_user(db, "vera").is_active = False
+        db.flush()
+        together = build.expected_access_of(db, projects)
+        assert together == {p.id: expected_access(db, p) for p in projects}
+    assert together[projects[1].id] == {"olga": "rw", "dev": "rw", "stranger": "rw",
+                                        "root-admin": "rw"}

@@ -4,11 +4,12 @@ import subprocess
 
 import pytest
 
-from devjavu import authz
+from devjavu import authz, fsutil
 from devjavu.accounts import users
 from devjavu.authz import install
 from devjavu.projects import service
 from devjavu.models import Role
+from tests.support.tmpfs import mounted_tmpfs
 
 
 @pytest.fixture
@@ -83,22 +84,16 @@ def test_one_failing_project_does_not_stop_the_others(site, project, make_user):
 
 
 @pytest.fixture
-def tiny_disk(tmp_path):
+def tiny_disk():
     """A real full disk: a 64 KiB tmpfs (the tests run as root)."""
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs",
-                             str(mount_point)], capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", str(mount_point)], check=True)
+    with mounted_tmpfs("64k") as mount_point:
+        yield mount_point
 
 
 def test_full_disk_leaves_the_live_file_byte_identical(tiny_disk):
     live = tiny_disk / "authz"
     access = {"alice": "rw", "*": "r"}
-    install.atomic_write(live, authz.render_project_authz("demo", access),
+    fsutil.atomic_write(live, authz.render_project_authz("demo", access),
                          validate=lambda temp: install.validate_authz_file(temp, access))
     before = live.read_bytes()
     filler = tiny_disk / "filler"
@@ -110,7 +105,45 @@ def test_full_disk_leaves_the_live_file_byte_identical(tiny_disk):
             pass
     big = {f"user{i:05d}": "rw" for i in range(5000)}
     with pytest.raises(OSError):
-        install.atomic_write(live, authz.render_project_authz("demo", big),
+        fsutil.atomic_write(live, authz.render_project_authz("demo", big),
                              validate=lambda temp: install.validate_authz_file(temp, big))
     assert live.read_bytes() == before
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["authz", "filler"]
+
+
+def test_many_projects_are_written_in_one_batch(site, make_user):
+    """Past fsutil.SYNCFS_FROM files the batch path writes them: every file says what the
+    database says, one refused file keeps its bytes, and a second pass changes nothing."""
+    from devjavu.models import Membership, Project
+    count = fsutil.SYNCFS_FROM + 5
+    make_user("olga")
+    with site.unit_of_work() as db:
+        olga = users.get_user(db, "olga")
+        for i in range(count):
+            project = Project(name=f"bulk{i:02d}", description="", is_private=bool(i % 2))
+            db.add(project)
+            db.add(Membership(project=project, user=olga, role=Role.OWNER))
+            authz.authz_path(site.settings, project.name).parent.mkdir(parents=True)
+    with site.reading() as db:
+        assert authz.regenerate_all(db, site.settings) == []
+        assert authz.out_of_step_projects(db, site.settings) == []
+    assert _authz_bytes(site, "bulk01").decode().endswith("[/]\nolga = rw\n")
+    assert _authz_bytes(site, "bulk02").decode().endswith("[/]\nolga = rw\n* = r\n")
+    before = {f"bulk{i:02d}": _authz_bytes(site, f"bulk{i:02d}") for i in range(count)}
+    make_user("rita")
+    with site.unit_of_work() as db:
+        users.get_user(db, "rita").is_admin = True
+    real_render = install.render_project_authz
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(install, "render_project_authz", lambda name, access: (
+            "[/]\n@undefined = rw\n" if name == "bulk03" else real_render(name, access)))
+        with site.reading() as db:
+            assert authz.regenerate_all(db, site.settings) == ["bulk03"]
+    assert _authz_bytes(site, "bulk03") == before["bulk03"]
+    assert all("rita = rw" in _authz_bytes(site, name).decode()
+               for name in before if name != "bulk03")
+    with site.reading() as db:
+        assert authz.out_of_step_projects(db, site.settings) == ["bulk03"]
+        assert authz.regenerate_all(db, site.settings) == []
+    leftovers = [p for p in site.settings.repository_path("bulk03").rglob(".authz*")]
+    assert leftovers == []
