@@ -9,7 +9,8 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from devjavu import audit
-from devjavu.accounts.passwords import verify_password
+from devjavu.accounts.passwords import (needs_rehash, rehash, spend_a_verification,
+                                        verify_password)
 from devjavu.accounts.users import find_user
 from devjavu.clock import utcnow
 from devjavu.models import User
@@ -36,9 +37,13 @@ def sign_in(db: Session, username: str, password: str, ip: str) -> User:
         raise SignInError("Too many failed sign-ins. Wait 15 minutes, or reset your "
                           "password.")
     user = find_user(db, username) if username else None
+    if user is None:
+        spend_a_verification(password)
     if (user is None or not user.is_active
             or not verify_password(user.password_hash, password)):
         audit.record(db, audit.SIGNIN_FAILED, subject=username[:64], ip=ip)
         raise SignInError(WRONG_CREDENTIALS)
+    if needs_rehash(user.password_hash):
+        user.password_hash = rehash(password)
     audit.record(db, audit.SIGNIN, actor=user, subject=user.username, ip=ip)
     return user

@@ -62,3 +62,22 @@ def test_checker_never_keeps_passwords(site, make_user):
     with site.reading() as db:
         checker.check(db, "amy", "first-password")
     assert all(b"first-password" not in key for key in checker._verified)
+
+
+def test_a_hash_with_older_parameters_is_replaced_at_sign_in(site, make_user):
+    from argon2 import PasswordHasher
+    from devjavu.accounts.passwords import needs_rehash
+    from devjavu.accounts.signin import sign_in
+    make_user("olga", password="an-old-password")
+    older = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash(
+        "an-old-password")
+    with site.unit_of_work() as db:
+        users.get_user(db, "olga").password_hash = older
+    with site.unit_of_work() as db:
+        assert sign_in(db, "olga", "an-old-password", "127.0.0.1").username == "olga"
+    with site.reading() as db:
+        renewed = users.get_user(db, "olga").password_hash
+    assert renewed != older and needs_rehash(older) and not needs_rehash(renewed)
+    assert "m=19456,t=2,p=1" in renewed
+    assert verify_password(renewed, "an-old-password")
+    assert not verify_password(renewed, "a-wrong-password")
