@@ -11,6 +11,9 @@ from pathlib import Path
 
 from bench.servers import ApacheServer
 
+# Samples per second: a sample stands for 1/RATE s of Python holding the GIL.
+RATE = 200
+
 
 class Profiler:
     def __init__(self, py_spy: Path, output_dir: Path, seconds: int = 8):
@@ -26,47 +29,59 @@ class Profiler:
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         return cls(venv / "bin" / "py-spy", output_dir)
 
-    def record(self, pid: int, label: str, load) -> Counter:
-        """Collapsed stacks of `pid` while `load(seconds)` runs."""
-        output = self.output_dir / f"{label.replace(' ', '-').replace(',', '')}.txt"
-        spy = subprocess.Popen([str(self.py_spy), "record", "--pid", str(pid), "--gil",
-                                "--nonblocking", "--rate", "200", "--format", "raw",
-                                "--duration", str(self.seconds), "--output", str(output)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    def record(self, pids: list[int], label: str, load) -> Counter:
+        """Collapsed stacks of every process in `pids`, merged, while `load(seconds)`
+        runs."""
+        slug = label.replace(" ", "-").replace(",", "")
+        spies = []
+        for pid in pids:
+            output = self.output_dir / f"{slug}-{pid}.txt"
+            spies.append((output, subprocess.Popen(
+                [str(self.py_spy), "record", "--pid", str(pid), "--gil", "--nonblocking",
+                 "--rate", str(RATE), "--format", "raw", "--duration", str(self.seconds),
+                 "--output", str(output)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)))
         loader = threading.Thread(target=load, args=(self.seconds + 1,))
         loader.start()
+        errors = []
         try:
-            _, errors = spy.communicate(timeout=self.seconds + 60)
+            for _, spy in spies:
+                errors.append(spy.communicate(timeout=self.seconds + 60)[1])
         finally:
             loader.join()
         stacks = Counter()
-        if output.exists():
-            for line in output.read_text().splitlines():
-                stack, _, count = line.rpartition(" ")
-                if stack and count.isdigit():
-                    stacks[stack] += int(count)
+        for output, _ in spies:
+            if output.exists():
+                for line in output.read_text().splitlines():
+                    stack, _, count = line.rpartition(" ")
+                    if stack and count.isdigit():
+                        stacks[stack] += int(count)
         if not stacks:
-            raise RuntimeError(f"py-spy recorded nothing for {label}: {errors}")
+            raise RuntimeError(f"py-spy recorded nothing for {label}: {' '.join(errors)}")
         return stacks
 
-    def profile(self, label: str, server: ApacheServer, process_name: str,
-                load) -> "Profile":
-        """A profile of the first of `server`'s processes named `process_name`."""
+    def profile(self, label: str, server: ApacheServer, process_name: str, load,
+                every_process: bool = False) -> "Profile":
+        """A profile of the first of `server`'s processes named `process_name` (of all
+        of them, merged, with `every_process`)."""
         pids = server.processes_named(process_name)
         if not pids:
             return Profile(label, Counter(), f"no process named {process_name} found")
         try:
-            return Profile(label, self.record(pids[0], label, load))
+            return Profile(label, self.record(pids if every_process else pids[:1], label,
+                                              load),
+                           scope=f"{len(pids)} processes" if every_process else "one process")
         except (RuntimeError, subprocess.TimeoutExpired) as e:
             return Profile(label, Counter(), f"py-spy failed: {e}")
-
 
 
 class Profile:
     """Collapsed stacks of one process, and the shares the report quotes."""
 
-    def __init__(self, label: str, stacks: Counter, failure: str = ""):
+    def __init__(self, label: str, stacks: Counter, failure: str = "",
+                 scope: str = "one process"):
         self.label = label
+        self.scope = scope
         self.stacks = stacks
         self.failure = failure
         self.total = sum(stacks.values())
@@ -98,6 +113,11 @@ class Profile:
         return ", ".join(f"{name} {100 * c / self.total:.0f}%"
                          for name, c in counter.most_common(top) if c / self.total >= 0.005)
 
+    @property
+    def python_seconds(self) -> float:
+        """Seconds during which a profiled process ran Python (held the GIL)."""
+        return self.total / RATE
+
     def our_code(self, top: int = 4) -> str:
         """'DevjaVu's own code 12% (find_project ... 8%, ...)': the deepest DevjaVu
         function on each stack, with the libraries it calls."""
@@ -111,7 +131,7 @@ class Profile:
         if self.failure:
             return f"Profile of {self.label}: {self.failure}."
         return (f"Profile of {self.label} (py-spy, {self.total} samples of the thread "
-                f"holding the GIL in one daemon process): {self.our_code(10)}; the rest is "
+                f"holding the GIL in {self.scope}): {self.our_code(10)}; the rest is "
                 f"Trac and what Trac calls. Most self time: {self._listing(self.leaves, 10)}.")
 
 

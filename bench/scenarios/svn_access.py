@@ -19,6 +19,8 @@ from bench.servers import running
 
 TITLE = "3. Subversion over HTTP: checkout and commit"
 FILE_SIZE = 10_000
+# Apache's worker processes keep the binary's name; our mod_wsgi daemons are renamed.
+APACHE_WORKER = "/usr/sbin/apache2"
 # The configs differ only there (and in our post-commit hook, for commits).
 AUTH_DIFFERENCE = ("Every request of ours passes authentication (the wsgi auth provider, "
                    "dispatch/svnauth.py) and mod_authz_svn; a client's first request gets "
@@ -85,10 +87,11 @@ class SvnContender:
         index = max(range(len(times)), key=times.__getitem__)
         return f"{times[index]:.2f} s: {self.traffic[operation][index].describe()}"
 
-    def slowest_requests(self, operation: str) -> str:
-        """The slowest request of each round, in order: where the time went."""
+    def slowest_requests(self, operation: str, rounds: int) -> str:
+        """The slowest request of each of the first `rounds`, in order: where the time
+        went."""
         return ", ".join(f"{t.slowest_ms:.0f} ms ({t.slowest.split()[0]})"
-                         for t in self.traffic[operation])
+                         for t in self.traffic[operation][:rounds])
 
 
 def time_post_commit_hook(context: Context) -> float:
@@ -104,6 +107,41 @@ def time_post_commit_hook(context: Context) -> float:
                        group=context.main.settings.run_user, capture_output=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def profile_workers(context: Context, ours, contender: SvnContender):
+    """(profile, commits): py-spy on every Apache worker process of ours (where the auth
+    provider's Python runs) while commits follow one another; None without a profiler."""
+    if context.profiler is None:
+        return None
+    before = len(contender.traffic["commit"])
+
+    def commit_for(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            contender.commit()
+
+    profile = context.profiler.profile("our Apache workers during commits", ours,
+                                       APACHE_WORKER, commit_for, every_process=True)
+    return profile, len(contender.traffic["commit"]) - before
+
+
+def worker_text(count: int) -> str:
+    return (f"Ours ran {count} Apache worker processes, each loading the auth provider "
+            f"(svnauth.wsgi and the devjavu package) on its first authentication and keeping "
+            f"its own memory of verified passwords (accounts/credentials.py): an operation "
+            f"whose connection lands on a worker that has not verified this password yet "
+            f"pays for that in its first authenticated request.")
+
+
+def workers_text(workers) -> str:
+    if workers is None or not workers[0].total or not workers[1]:
+        return ""
+    profile, commits = workers
+    return (f"py-spy on our Apache worker processes over {commits} more commits: Python "
+            f"(the auth provider) held the GIL {1000 * profile.python_seconds / commits:.0f} "
+            f"ms per commit, {100 * profile.share('_find_and_load (<frozen'):.0f}% of it "
+            f"importing modules; {profile.our_code(3)}.")
 
 
 def check_private(url: str, workdir) -> None:
@@ -141,6 +179,10 @@ def run(context: Context) -> ScenarioResult:
         checkouts = interleaved(plan.rounds, {n: c.checkout for n, c in contenders.items()},
                                 log)
         commits = interleaved(plan.rounds, {n: c.commit for n, c in contenders.items()}, log)
+        last_round = {n: (c.traffic["checkout"][-1], c.traffic["commit"][-1])
+                      for n, c in contenders.items()}
+        workers = profile_workers(context, ours, contenders["ours"])
+        worker_count = len(ours.processes_named(APACHE_WORKER))
     hook = time_post_commit_hook(context)
     ours_svn, bare_svn = contenders["ours"], contenders["bare"]
     checkout = Figure(TITLE, f"`svn checkout` of {plan.tree_files} files of 10 KB", "s",
@@ -153,18 +195,24 @@ def run(context: Context) -> ScenarioResult:
         checkout.limits = (
             f"our slowest checkout {ours_svn.slowest('checkout', checkouts['ours'])}; the "
             f"baseline's slowest {bare_svn.slowest('checkout', checkouts['bare'])}. The "
-            f"slowest request of each of our checkouts: {ours_svn.slowest_requests('checkout')}"
-            f"; of the baseline's: {bare_svn.slowest_requests('checkout')}. {AUTH_DIFFERENCE}")
+            f"slowest request of each of our checkouts: "
+            f"{ours_svn.slowest_requests('checkout', plan.rounds)}; of the baseline's: "
+            f"{bare_svn.slowest_requests('checkout', plan.rounds)}. {AUTH_DIFFERENCE} "
+            f"{worker_text(worker_count)}")
     if commit.met() is False:
         commit.limits = (
             f"our slowest commit {ours_svn.slowest('commit', commits['ours'])}; the "
-            f"baseline's slowest {bare_svn.slowest('commit', commits['bare'])}. Our "
-            f"post-commit hook, run by hand, takes {hook:.2f} s. {AUTH_DIFFERENCE}")
+            f"baseline's slowest {bare_svn.slowest('commit', commits['bare'])}. The slowest "
+            f"request of each of our commits: "
+            f"{ours_svn.slowest_requests('commit', plan.rounds)}. Our post-commit hook, "
+            f"run by hand, takes {hook:.2f} s. {AUTH_DIFFERENCE} {worker_text(worker_count)} "
+            f"{workers_text(workers)}")
     result.figures += [checkout, commit]
-    for name, contender in contenders.items():
-        result.notes.append(
-            f"{name}: a checkout made {contender.traffic['checkout'][-1].describe()}; a "
-            f"commit made {contender.traffic['commit'][-1].describe()}.")
+    for name, (checkout_traffic, commit_traffic) in last_round.items():
+        result.notes.append(f"{name}: a checkout made {checkout_traffic.describe()}; a "
+                            f"commit made {commit_traffic.describe()}.")
+    if workers is not None:
+        result.notes.append(workers[0].summary())
     result.notes.append(f"Our post-commit hook alone, run by hand as the run user: "
                         f"{hook:.2f} s (median of 3).")
     return result
