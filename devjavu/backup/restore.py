@@ -9,8 +9,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
-from trac.config import Configuration
-from trac.env import Environment
 
 from devjavu import authz
 from devjavu.backup import layout, sources
@@ -20,6 +18,7 @@ from devjavu.migrate import alembic_config
 from devjavu.settings import Settings
 from devjavu.site import Site
 from devjavu.svn.repository import install_hooks
+from devjavu.tracenv import TracEnvError, place_environment
 
 
 class RestoreError(RuntimeError):
@@ -96,17 +95,10 @@ def _restore_database(settings: Settings, backup: Path, manifest: dict) -> None:
 
 
 def _point_environment_here(settings: Settings, name: str) -> None:
-    """Trac's trac.ini holds absolute paths: make them this data directory's."""
-    config = Configuration(str(settings.trac_env_path(name) / "conf" / "trac.ini"))
-    config.set("inherit", "file", str(settings.shared_trac_ini))
-    config.set("repositories", ".dir", str(settings.repository_path(name)))
-    config.save()
-    env = Environment(str(settings.trac_env_path(name)))
     try:
-        if env.needs_upgrade():
-            raise RestoreError(f"the Trac environment of {name} needs an upgrade")
-    finally:
-        env.shutdown()
+        place_environment(settings, name)
+    except TracEnvError as e:
+        raise RestoreError(str(e)) from None
     if not sqlite_is_intact(settings.trac_env_path(name) / "db" / "trac.db"):
         raise RestoreError(f"the Trac database of {name} fails its integrity check")
 

@@ -5,5 +5,6 @@ Trac, which is why it is not part of `projects/`.
 """
 from devjavu.tracenv.config import set_description
 from devjavu.tracenv.create import TracEnvError, create_environment
+from devjavu.tracenv.place import place_environment
 
-__all__ = ["TracEnvError", "create_environment", "set_description"]
+__all__ = ["TracEnvError", "create_environment", "place_environment", "set_description"]

@@ -13,6 +13,7 @@ import requests
 from tests.integration.conftest import PASSWORDS
 from tests.support.apache import RunningApache, admin
 from tests.support.sitedir import SiteDir
+from tests.support.trac import trac_shows_changeset
 
 ALICE = ("alice", PASSWORDS["alice"])
 
@@ -100,6 +101,11 @@ def test_backup_and_restore_round_trip(site, svn, populated):
         assert svn.run("mkdir", "-m", "after restore",
                        f"{restored.http_url}/svn/pub/after-restore", user="bob",
                        password=PASSWORDS["bob"]).returncode == 0
+        # Trac follows the repository at its new place: the commit reaches it.
+        revision = int(svn.run("info", "--show-item", "revision",
+                               f"{restored.http_url}/svn/pub", user="bob",
+                               password=PASSWORDS["bob"]).stdout)
+        assert trac_shows_changeset(restored.http_url, "pub", revision)
     finally:
         if apache is not None:
             assert not apache.stop()

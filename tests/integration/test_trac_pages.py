@@ -1,11 +1,11 @@
 """Each project's Trac on its short URL, through the real Apache and dispatcher."""
 import re
-import time
 
 import pytest
 import requests
 
 from tests.integration.conftest import PASSWORDS
+from tests.support.trac import trac_shows_changeset
 
 
 def _auth(who):
@@ -20,12 +20,7 @@ def committed(site, svn):
     svn.add_file(wc, "trunk/README.txt", "Read me.\n")
     svn.commit(wc, "Add the README for the timeline", **auth)
     revision = svn.youngest("pub", **auth)
-    # The post-commit hook tells Trac in the background: allow it a moment, no more.
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if requests.get(f"{site.http_url}/pub/changeset/{revision}").status_code == 200:
-            break
-        time.sleep(0.1)
+    assert trac_shows_changeset(site.http_url, "pub", revision)
     return revision
 
 
