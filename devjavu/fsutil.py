@@ -3,6 +3,7 @@ import ctypes
 import ctypes.util
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -11,6 +12,7 @@ Validator = Callable[[Path], None]
 # Below this many files, one fsync per file and per directory costs less than flushing a
 # whole filesystem twice.
 SYNCFS_FROM = 16
+WRITER_THREADS = 4
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
 
@@ -40,12 +42,15 @@ def _write_temp(path: Path, text: str, mode: int, fsync: bool) -> Path:
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temp = Path(temp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
+        try:
+            data = memoryview(text.encode("utf-8"))
+            while data:
+                data = data[os.write(fd, data):]
+            os.fchmod(fd, mode)
             if fsync:
-                os.fsync(f.fileno())
-        os.chmod(temp, mode)
+                os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -80,44 +85,56 @@ def atomic_write_many(files: Iterable[tuple[Path, str, Validator | None]],
     filesystems synced once more (every rename durable): two flushes in all instead of
     two fsyncs per file. A file whose write or validation fails keeps its old contents
     byte-identical and does not stop the others; if a sync fails, nothing is renamed.
+    Writing and renaming run on a few threads: they are system calls (replacing a file
+    frees the old one's blocks), which do not hold the GIL; validating runs here.
     """
     files = [(Path(path), text, validate) for path, text, validate in files]
     if len(files) < SYNCFS_FROM:
         return _write_each(files, mode)
     failures: dict[Path, Exception] = {}
     staged: list[tuple[Path, Path]] = []
-    try:
-        for path, text, validate in files:
-            try:
-                temp = _write_temp(path, text, mode, fsync=False)
-            except OSError as e:
-                failures[path] = e
-                continue
-            staged.append((temp, path))
-            try:
-                if validate is not None:
-                    validate(temp)
-            except Exception as e:
-                staged.pop()
+    with ThreadPoolExecutor(WRITER_THREADS) as pool:
+        try:
+            written = pool.map(lambda file: _try(_write_temp, file[0], file[1], mode, False),
+                               files)
+            for (path, _, validate), (temp, error) in zip(files, written):
+                if error is None:
+                    staged.append((temp, path))
+                    error = _validated(temp, validate)
+                if error is not None:
+                    failures[path] = error
+            staged = [(temp, path) for temp, path in staged if path not in failures]
+            roots = _one_directory_per_filesystem(path for _, path in staged)
+            for root in roots:
+                sync_filesystem(root)
+            for (_, path), (_, error) in zip(staged, pool.map(
+                    lambda names: _try(os.replace, *names), staged)):
+                if error is not None:
+                    failures[path] = error
+            for root in roots:
+                sync_filesystem(root)
+        finally:
+            for temp, _ in staged:             # what was not renamed (nothing, once done)
                 temp.unlink(missing_ok=True)
-                failures[path] = e
-        roots = _one_directory_per_filesystem(path for _, path in staged)
-        for root in roots:
-            sync_filesystem(root)
-        while staged:
-            temp, path = staged[-1]
-            try:
-                os.replace(temp, path)
-            except OSError as e:
-                temp.unlink(missing_ok=True)
-                failures[path] = e
-            staged.pop()
-        for root in roots:
-            sync_filesystem(root)
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
     return failures
+
+
+def _try(call, *args) -> tuple[object, OSError | None]:
+    try:
+        return call(*args), None
+    except OSError as e:
+        return None, e
+
+
+def _validated(temp: Path, validate: Validator | None) -> Exception | None:
+    """None if `temp` passes `validate`; else the error, with `temp` removed."""
+    try:
+        if validate is not None:
+            validate(temp)
+    except Exception as e:
+        temp.unlink(missing_ok=True)
+        return e
+    return None
 
 
 def _write_each(files, mode: int) -> dict[Path, Exception]:

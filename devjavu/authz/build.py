@@ -1,6 +1,4 @@
 """Rendering one project's authz file, and parsing one back to check it."""
-import configparser
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,14 +47,24 @@ def render_project_authz(project_name: str, access: dict[str, str]) -> str:
 
 
 def parse_authz_root(text: str) -> dict[str, str]:
-    """The `[/]` rules of an authz file as {user: access}; raises ValueError if malformed."""
-    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",),
-                                       comment_prefixes=("#",), strict=True)
-    parser.optionxform = str
-    try:
-        parser.read_string(text)
-    except configparser.Error as e:
-        raise ValueError(str(e)) from None
-    if parser.sections() != ["/"]:
-        raise ValueError(f"expected exactly one section [/], found {parser.sections()}")
-    return dict(parser["/"])
+    """The `[/]` rules of an authz file as {user: access}; raises ValueError unless the
+    text has exactly the shape render_project_authz writes: comments, then `[/]`, then
+    one `name = access` line per user, each name once."""
+    rules: dict[str, str] = {}
+    section = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            if section is not None or line != "[/]":
+                raise ValueError(f"line {number}: expected exactly one section [/], "
+                                 f"found {line!r}")
+            section = line
+            continue
+        name, separator, access = line.partition(" = ")
+        if section is None or not separator or not name or name in rules:
+            raise ValueError(f"line {number}: unexpected {line!r}")
+        rules[name] = access
+    if section is None:
+        raise ValueError("no section [/]")
+    return rules

@@ -32,18 +32,22 @@ def validate_authz_file(path: Path, access: dict[str, str]) -> None:
     """Subversion's own authz parser (the one mod_authz_svn uses, in-process: a
     `svnauthz` process per file would cost milliseconds) must accept the file, grant
     every user exactly the access the database gives, and say nothing else."""
+    pool = svn.core.svn_pool_create()
     try:
-        rules = svn.repos.authz_read(str(path), True)
+        rules = svn.repos.authz_read(str(path), True, pool)
         for username, expected in access.items():
             if username == "*":
                 continue                   # the bindings cannot ask for anonymous
             for level, letter in ((svn.repos.svn_authz_read, "r"),
                                   (svn.repos.svn_authz_write, "w")):
-                granted = svn.repos.authz_check_access(rules, "", "/", username, level)
+                granted = svn.repos.authz_check_access(rules, "", "/", username, level,
+                                                       pool)
                 if bool(granted) != (letter in expected):
                     raise AuthzError(f"{path} gives {username} the wrong access")
     except svn.core.SubversionException as e:
         raise AuthzError(f"Subversion rejects {path}: {e}") from None
+    finally:
+        svn.core.svn_pool_destroy(pool)
     try:
         written = parse_authz_root(path.read_text(encoding="utf-8"))
     except ValueError as e:

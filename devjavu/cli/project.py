@@ -1,7 +1,7 @@
-"""project add|list|delete|restore|purge."""
+"""project add|list|delete|rename|restore|purge."""
 from devjavu.accounts import users
 from devjavu.cli.context import changing, reading
-from devjavu.projects import service, trash
+from devjavu.projects import rename, service, trash
 
 
 def register(commands) -> None:
@@ -20,6 +20,12 @@ def register(commands) -> None:
     delete = verbs.add_parser("delete", help="move a project to the trash (restorable)")
     delete.add_argument("name")
     delete.set_defaults(handler=delete_project)
+
+    rename = verbs.add_parser("rename", help="give a project a new name (URLs, repository "
+                              "and Trac move with it)")
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    rename.set_defaults(handler=rename_project)
 
     restore = verbs.add_parser("restore", help="bring a deleted project back")
     restore.add_argument("name")
@@ -52,6 +58,15 @@ def delete_project(settings, args) -> int:
         trash.delete_project(db, settings, service.get_project(db, args.name))
     print(f"{args.name} is in the trash for {settings.trash_days} days; "
           f"`devjavu-admin project restore {args.name}` brings it back.")
+    return 0
+
+
+def rename_project(settings, args) -> int:
+    with changing(settings) as db:
+        rename.rename_project(db, settings, service.get_project(db, args.name),
+                              args.new_name)
+    print(f"{args.name} is now {args.new_name}: Trac at /{args.new_name}/, Subversion at "
+          f"/svn/{args.new_name}. Working copies move with `svn relocate NEW-URL`.")
     return 0
 
 

@@ -9,7 +9,12 @@ breaking the requests other threads are serving ("Cannot operate on a closed
 database"). Each request already hands back its own connections and repositories
 (`env.shutdown(thread id)`), and idle pooled connections are closed as they age, so what
 is left to release is the environment's log handler.
+
+An entry also remembers which directory it opened (device and inode): when a project is
+renamed, deleted or restored, another directory can appear at the same path, and it must
+not be served by the environment (and the pooled database connections) of the old one.
 """
+import os
 import threading
 from collections import OrderedDict
 
@@ -21,13 +26,22 @@ def retire_environment(env: Environment) -> None:
     trac.log.shutdown(env.log)
 
 
-class _Entry:
-    __slots__ = ("env", "users", "evicted")
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
-    def __init__(self, env: Environment):
+
+class _Entry:
+    __slots__ = ("env", "users", "evicted", "identity")
+
+    def __init__(self, env: Environment, identity: tuple[int, int] | None):
         self.env = env
         self.users = 0
         self.evicted = False
+        self.identity = identity
 
 
 class EnvironmentCache:
@@ -43,41 +57,53 @@ class EnvironmentCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _use_open(self, path: str) -> _Entry | None:
-        """The open entry for `path`, marked in use; the caller holds the lock."""
+    def _use_open(self, path: str, identity, to_close: list) -> _Entry | None:
+        """The open entry for `path`, marked in use, if it is still the directory at
+        `path` (else it is evicted); the caller holds the lock."""
         entry = self._entries.get(path)
-        if entry is not None:
-            self._entries.move_to_end(path)
-            entry.users += 1
+        if entry is None:
+            return None
+        if entry.identity != identity:
+            del self._entries[path]
+            entry.evicted = True
+            if entry.users == 0:
+                to_close.append(entry.env)
+            return None
+        self._entries.move_to_end(path)
+        entry.users += 1
         return entry
 
     def _acquire(self, path: str) -> _Entry:
-        with self._lock:
-            entry = self._use_open(path)
-            if entry is not None:
-                return entry
-            opening = self._opening.setdefault(path, threading.Lock())
-        # Open outside the cache lock: other environments stay served meanwhile.
-        with opening:
+        identity = _identity(path)
+        to_close: list[Environment] = []
+        try:
             with self._lock:
-                entry = self._use_open(path)
+                entry = self._use_open(path, identity, to_close)
                 if entry is not None:
                     return entry
-            try:
-                env = self._open(path)
-            except BaseException:
+                opening = self._opening.setdefault(path, threading.Lock())
+            # Open outside the cache lock: other environments stay served meanwhile.
+            with opening:
+                with self._lock:
+                    entry = self._use_open(path, identity, to_close)
+                    if entry is not None:
+                        return entry
+                try:
+                    env = self._open(path)
+                except BaseException:
+                    with self._lock:
+                        self._opening.pop(path, None)
+                    raise
                 with self._lock:
                     self._opening.pop(path, None)
-                raise
-            with self._lock:
-                self._opening.pop(path, None)
-                entry = _Entry(env)
-                entry.users = 1
-                self._entries[path] = entry
-                to_close = self._evict_over_capacity()
-        for env in to_close:
-            self._retire(env)
-        return entry
+                    entry = _Entry(env, identity)
+                    entry.users = 1
+                    self._entries[path] = entry
+                    to_close += self._evict_over_capacity()
+            return entry
+        finally:
+            for env in to_close:
+                self._retire(env)
 
     def _evict_over_capacity(self) -> list[Environment]:
         to_close = []

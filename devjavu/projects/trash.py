@@ -1,7 +1,6 @@
 """Deleting a project moves its repository and Trac into the trash, where they wait
 `trash_days` days before being purged; until then `devjavu-admin project restore`
 brings the project back as it was, members included."""
-import os
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from devjavu import audit, authz
 from devjavu.clock import utcnow
 from devjavu.models import Project, User, hooks
+from devjavu.projects.moves import Moves, move_all, reversed_moves
 from devjavu.projects.service import ProjectError, find_project
 from devjavu.settings import Settings
 
@@ -26,23 +26,8 @@ def _moves(settings: Settings, name: str) -> list[tuple[Path, Path]]:
             (settings.trac_env_path(name), trash / "trac")]
 
 
-def _move_all(moves: list[tuple[Path, Path]]) -> None:
-    done = []
-    try:
-        for source, target in moves:
-            if os.path.lexists(target):
-                raise ProjectError(f"{target} is in the way; move it aside first.")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(source, target)
-            done.append((source, target))
-    except (OSError, ProjectError):
-        for source, target in reversed(done):
-            os.rename(target, source)
-        raise
-
-
-def _undo(moves: list[tuple[Path, Path]]):
-    return lambda: _move_all([(target, source) for source, target in reversed(moves)])
+def _undo(moves: Moves):
+    return lambda: move_all(reversed_moves(moves))
 
 
 def delete_project(db: Session, settings: Settings, project: Project,
@@ -52,7 +37,7 @@ def delete_project(db: Session, settings: Settings, project: Project,
         raise ProjectError(f"{project.name} is already deleted.")
     moves = _moves(settings, project.name)
     try:
-        _move_all(moves)
+        move_all(moves)
     except OSError as e:
         raise ProjectError(f"Could not move {project.name} to the trash: {e}") from e
     hooks.after_rollback(db, _undo(moves))
@@ -65,9 +50,9 @@ def restore_project(db: Session, settings: Settings, name: str,
     project = find_project(db, name)
     if project is None or project.deleted_at is None:
         raise ProjectError(f"No deleted project named {name!r} is in the trash.")
-    moves = [(target, source) for source, target in _moves(settings, name)]
+    moves = reversed_moves(_moves(settings, name))
     try:
-        _move_all(moves)
+        move_all(moves)
     except OSError as e:
         raise ProjectError(f"Could not restore {name}: {e}") from e
     hooks.after_rollback(db, _undo(moves))

@@ -114,3 +114,19 @@ def test_delete_restore_and_purge(cli_site):
         cli_site.ini_path.write_text(ini)
     assert not (cli_site.data_dir / "trash" / "doomed").exists()
     assert "doomed" not in admin(cli_site, "project", "list").stdout
+
+
+def test_rename(cli_site):
+    admin(cli_site, "project", "add", "before", "--owner", "olga")
+    _fails_cleanly(admin(cli_site, "project", "rename", "before", "demo", check=False),
+                   "already exists")
+    _fails_cleanly(admin(cli_site, "project", "rename", "nothere", "after", check=False),
+                   "No such project")
+    _fails_cleanly(admin(cli_site, "project", "rename", "before", "Bad.Name", check=False),
+                   "2 to 40 characters")
+    result = admin(cli_site, "project", "rename", "before", "after")
+    assert "svn relocate" in result.stdout
+    listing = admin(cli_site, "project", "list").stdout
+    assert "after\tpublic\tolga" in listing and "before" not in listing
+    assert (cli_site.data_dir / "repos" / "after" / "conf" / "authz").exists()
+    assert admin(cli_site, "check", check=False).returncode == 0

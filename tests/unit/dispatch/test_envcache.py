@@ -84,3 +84,25 @@ def test_concurrent_first_requests_open_once(env_paths):
     assert RecordingEnvironment.opened == 1
     cache.close_all()
 
+
+
+def test_a_directory_replaced_at_the_same_path_is_opened_anew(tmp_path):
+    """A rename or a delete can put another project's environment at a cached path: it
+    must get its own environment, and the old one is retired."""
+    path = tmp_path / "project"
+    for step in ("first", "second"):
+        env = Environment(str(tmp_path / step), create=True,
+                          options=[("trac", "database", "sqlite:db/trac.db"),
+                                   ("project", "name", step)])
+        env.shutdown()
+    (tmp_path / "first").rename(path)
+    cache = make_cache(4)
+    first, release = cache.acquire(str(path))
+    release()
+    assert first.project_name == "first"
+    path.rename(tmp_path / "moved-away")
+    (tmp_path / "second").rename(path)
+    second, release = cache.acquire(str(path))
+    release()
+    assert second is not first and second.project_name == "second"
+    assert first.closed and len(cache) == 1
