@@ -1,4 +1,7 @@
 """Password hashing: argon2id, the only form in which a password is ever stored."""
+import os
+import threading
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -10,9 +13,18 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Verified when the username is unknown, so that a wrong username costs what a wrong
 # password does and the time of a refusal does not tell which one it was.
 _UNKNOWN_USER_HASH = _hasher.hash("no account has this password")
+# At most one hash computation per CPU at a time in a process: a burst of logins (or of
+# guesses) then waits its turn instead of taking 19 MiB each at once and starving every
+# other request of CPU.
+_hashing = threading.BoundedSemaphore(os.cpu_count() or 1)
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
+
+
+def _hash(text: str) -> str:
+    with _hashing:
+        return _hasher.hash(text)
 
 
 class PasswordError(ValueError):
@@ -28,12 +40,12 @@ def check_password_rules(password: str) -> None:
 
 def hash_password(password: str) -> str:
     check_password_rules(password)
-    return _hasher.hash(password)
+    return _hash(password)
 
 
 def hash_secret(secret: str) -> str:
     """Hash a generated secret (an access token): no password rules apply."""
-    return _hasher.hash(secret)
+    return _hash(secret)
 
 
 def needs_rehash(password_hash: str) -> bool:
@@ -46,7 +58,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 def rehash(password: str) -> str:
     """A new hash of a password that just verified (no rules: it predates them)."""
-    return _hasher.hash(password)
+    return _hash(password)
 
 
 def spend_a_verification(password: str) -> None:
@@ -56,6 +68,7 @@ def spend_a_verification(password: str) -> None:
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        with _hashing:
+            return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False

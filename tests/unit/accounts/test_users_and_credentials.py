@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from devjavu.accounts import users
@@ -81,3 +83,19 @@ def test_a_hash_with_older_parameters_is_replaced_at_sign_in(site, make_user):
     assert "m=19456,t=2,p=1" in renewed
     assert verify_password(renewed, "an-old-password")
     assert not verify_password(renewed, "a-wrong-password")
+
+
+def test_concurrent_verifications_wait_their_turn_and_all_answer():
+    from concurrent.futures import ThreadPoolExecutor
+    from devjavu.accounts import passwords
+    stored = passwords.hash_password("a-good-password")
+    guesses = ["a-good-password", "a-bad-password"] * 6
+    with ThreadPoolExecutor(len(guesses)) as pool:
+        answers = list(pool.map(lambda g: passwords.verify_password(stored, g), guesses))
+    assert answers == [True, False] * 6
+    # Every permit came back.
+    permits = os.cpu_count() or 1
+    taken = [passwords._hashing.acquire(blocking=False) for _ in range(permits)]
+    for _ in range(sum(taken)):
+        passwords._hashing.release()
+    assert all(taken)
