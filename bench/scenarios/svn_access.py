@@ -128,10 +128,11 @@ def profile_workers(context: Context, ours, contender: SvnContender):
 
 def worker_text(count: int) -> str:
     return (f"Ours ran {count} Apache worker processes, each loading the auth provider "
-            f"(svnauth.wsgi and the devjavu package) on its first authentication and keeping "
-            f"its own memory of verified passwords (accounts/credentials.py): an operation "
-            f"whose connection lands on a worker that has not verified this password yet "
-            f"pays for that in its first authenticated request.")
+            f"(svnauth.wsgi and the devjavu package) as it starts (WSGIImportScript) and "
+            f"keeping its own memory of verified passwords (accounts/credentials.py): an "
+            f"operation whose connection lands on a worker that has not verified this "
+            f"password yet pays one argon2id verification in its first authenticated "
+            f"request.")
 
 
 def workers_text(workers) -> str:
