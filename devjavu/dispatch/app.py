@@ -16,6 +16,7 @@ from devjavu.accounts.users import find_user
 from devjavu.dispatch.envcache import EnvironmentCache
 from devjavu.dispatch.identity import BadCredentials, identify
 from devjavu.dispatch.legacy import legacy_target
+from devjavu.dispatch.templatecache import SharedBytecodeCache, share_compiled_templates
 from devjavu.dispatch.tracrequest import serve_trac
 from devjavu.projects.names import NAME_RE, RESERVED_NAMES
 from devjavu.projects.roles import may_see, role_of
@@ -61,6 +62,8 @@ class Dispatcher:
         self.environments = EnvironmentCache(site.settings.trac_env_cache_size,
                                              open_environment=self._open_environment)
         access.install_lookup(self._access_lookup)
+        self.templates = SharedBytecodeCache()
+        share_compiled_templates(self.templates)
 
     def __call__(self, environ, start_response):
         path_info = environ.get("PATH_INFO", "")
