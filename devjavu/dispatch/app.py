@@ -16,6 +16,7 @@ from devjavu.accounts.users import find_user
 from devjavu.dispatch.envcache import EnvironmentCache
 from devjavu.dispatch.identity import BadCredentials, identify
 from devjavu.dispatch.legacy import legacy_target
+from devjavu.dispatch.plugins import resolve_trac_plugins
 from devjavu.dispatch.templatecache import SharedBytecodeCache, share_compiled_templates
 from devjavu.dispatch.tracrequest import serve_trac
 from devjavu.projects.names import NAME_RE, RESERVED_NAMES
@@ -62,6 +63,7 @@ class Dispatcher:
         self.environments = EnvironmentCache(site.settings.trac_env_cache_size,
                                              open_environment=self._open_environment)
         access.install_lookup(self._access_lookup)
+        resolve_trac_plugins()
         self.templates = SharedBytecodeCache()
         share_compiled_templates(self.templates)
 

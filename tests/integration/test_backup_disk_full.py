@@ -16,6 +16,7 @@ import requests
 from tests.support.apache import RunningApache, admin
 from tests.support.sitedir import SiteDir
 from tests.support.tmpfs import fill, mounted_tmpfs
+from tests.support.trac import trac_shows_changeset
 
 
 def _tree_digest(*paths) -> dict[str, str]:
@@ -48,6 +49,9 @@ def small_site(svn_module_client):
                 wc = client.checkout("alpha", user="olga", password="olga-password")
                 client.add_file(wc, "blob.bin", os.urandom(1 << 20).hex()[:1 << 20])
                 client.commit(wc, "a megabyte", user="olga", password="olga-password")
+                # The post-commit hook updates Trac in the background: let it finish, so
+                # that nothing but the test's own steps writes the data directory.
+                assert trac_shows_changeset(sitedir.http_url, "alpha", 1)
                 admin(sitedir, "backup", "--quiet")
                 yield sitedir, disk
             finally:

@@ -41,6 +41,15 @@ def _daemon_rss_kib(apache) -> dict[int, int]:
     return sizes
 
 
+def _error_lines(sitedir, last: int = 80) -> str:
+    """Apache's error logs, less its start-up notices: what a failed request left."""
+    lines = []
+    for path in sorted((sitedir.data_dir / "logs").glob("error.log*")):
+        lines += [line for line in path.read_text(errors="replace").splitlines()
+                  if "[ssl:warn]" not in line and "[mpm_event:notice]" not in line]
+    return "\n".join(lines[-last:])
+
+
 @pytest.fixture(scope="module")
 def soak_site():
     sitedir = SiteDir(**{"devjavu.trac_env_cache_size": str(CACHE_SIZE),
@@ -109,7 +118,8 @@ def test_memory_stays_flat_and_logs_bounded(soak_site):
     elapsed = time.monotonic() - started
     statuses = warm + rest
     assert len(statuses) == TOTAL_REQUESTS
-    assert set(statuses) == {200}, {s: statuses.count(s) for s in set(statuses)}
+    assert set(statuses) == {200}, ({s: statuses.count(s) for s in set(statuses)},
+                                    _error_lines(sitedir))
     assert len(after_warm_up) == 2 and set(after_warm_up) == set(at_end)
     for pid, before in after_warm_up.items():
         growth = (at_end[pid] - before) / before
