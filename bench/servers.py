@@ -1,34 +1,19 @@
 """Starting an Apache (ours through `devjavu-admin serve`, or a bare baseline from its
 own config) on a loopback port, finding its processes, and always stopping it."""
 import os
-import signal
 import socket
 import subprocess
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.support.processes import descendants, stop_group
+
 APACHE_BINARY = "/usr/sbin/apache2"
 
 
 class ServerFailed(RuntimeError):
     """An Apache did not come up; the message carries its logs."""
-
-
-def _parent_of(pid: str) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return int(f.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def process_name(pid: int) -> str:
@@ -92,18 +77,7 @@ class ApacheServer:
         return "\n".join(texts)
 
     def descendants(self) -> set[int]:
-        children: dict[int, list[int]] = {}
-        for pid in filter(str.isdigit, os.listdir("/proc")):
-            parent = _parent_of(pid)
-            if parent is not None:
-                children.setdefault(parent, []).append(int(pid))
-        found, todo = set(), [self.process.pid]
-        while todo:
-            for child in children.get(todo.pop(), []):
-                if child not in found:
-                    found.add(child)
-                    todo.append(child)
-        return found
+        return descendants(self.process.pid)
 
     def processes_named(self, name: str) -> list[int]:
         return sorted(pid for pid in self.descendants() if process_name(pid) == name)
@@ -112,24 +86,7 @@ class ApacheServer:
         """SIGTERM as a service manager would, then SIGKILL for whatever is left."""
         if self.process is None:
             return
-        family = self.descendants() | {self.process.pid}
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        alive = family
-        while alive and time.monotonic() < deadline:
-            alive = {pid for pid in family if _alive(pid)}
-            time.sleep(0.1)
-        for pid in alive:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_group(self.process, wait_seconds=30)
         self.process = None
 
 

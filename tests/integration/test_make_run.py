@@ -7,7 +7,8 @@ import time
 import requests
 
 from devjavu.settings import SOURCE_ROOT
-from tests.support.apache import _alive, _wait_for_port, admin
+from tests.support.apache import _wait_for_port, admin
+from tests.support.processes import alive
 from tests.support.sitedir import SiteDir
 
 
@@ -30,9 +31,9 @@ def test_make_run_serves_and_ctrl_c_stops_everything():
             os.killpg(process.pid, signal.SIGINT)
             process.wait(timeout=30)
             deadline = time.monotonic() + 15
-            while any(_alive(pid) for pid in group) and time.monotonic() < deadline:
+            while any(alive(pid) for pid in group) and time.monotonic() < deadline:
                 time.sleep(0.2)
-            assert [pid for pid in group if _alive(pid)] == []
+            assert [pid for pid in group if alive(pid)] == []
         finally:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)

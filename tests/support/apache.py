@@ -1,11 +1,10 @@
 """Starting the real Apache on a SiteDir, through `devjavu-admin serve`, and stopping it."""
-import os
-import signal
 import socket
 import subprocess
 import time
 
 from devjavu.settings import SOURCE_ROOT
+from tests.support.processes import descendants, stop_group
 from tests.support.sitedir import SiteDir
 
 ADMIN = str(SOURCE_ROOT / ".venv" / "bin" / "devjavu-admin")
@@ -55,47 +54,11 @@ class RunningApache:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def descendants(self) -> set[int]:
-        children: dict[int, list[int]] = {}
-        for pid in filter(str.isdigit, os.listdir("/proc")):
-            try:
-                with open(f"/proc/{pid}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(pid))
-        found, todo = set(), [self.process.pid]
-        while todo:
-            for child in children.get(todo.pop(), []):
-                if child not in found:
-                    found.add(child)
-                    todo.append(child)
-        return found
+        return descendants(self.process.pid)
 
     def stop(self) -> set[int]:
         """SIGTERM, as Ctrl-C or a service manager would. Returns the pids of Apache's
         processes (workers, mod_wsgi daemons) that were still alive afterwards."""
-        family = self.descendants() | {self.process.pid}
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        left = stop_group(self.process, wait_seconds=20)
         self.log.close()
-        deadline = time.monotonic() + 10
-        alive = family
-        while alive and time.monotonic() < deadline:
-            alive = {pid for pid in family if _alive(pid)}
-            time.sleep(0.1)
-        for pid in alive:
-            os.kill(pid, signal.SIGKILL)
-        return alive
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+        return left
