@@ -44,7 +44,8 @@ def hash_password(password: str) -> str:
 
 
 def hash_secret(secret: str) -> str:
-    """Hash a generated secret (an access token): no password rules apply."""
+    """Hash without the password rules: a generated secret (an access token), or a
+    password that just verified and may predate the rules."""
     return _hash(secret)
 
 
@@ -54,11 +55,6 @@ def needs_rehash(password_hash: str) -> bool:
         return _hasher.check_needs_rehash(password_hash)
     except InvalidHashError:
         return True
-
-
-def rehash(password: str) -> str:
-    """A new hash of a password that just verified (no rules: it predates them)."""
-    return _hash(password)
 
 
 def spend_a_verification(password: str) -> None:

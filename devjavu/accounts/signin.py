@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from devjavu import audit
-from devjavu.accounts.passwords import (needs_rehash, rehash, spend_a_verification,
+from devjavu.accounts.passwords import (hash_secret, needs_rehash, spend_a_verification,
                                         verify_password)
 from devjavu.accounts.users import find_user
 from devjavu.clock import utcnow
@@ -44,6 +44,6 @@ def sign_in(db: Session, username: str, password: str, ip: str) -> User:
         audit.record(db, audit.SIGNIN_FAILED, subject=username[:64], ip=ip)
         raise SignInError(WRONG_CREDENTIALS)
     if needs_rehash(user.password_hash):
-        user.password_hash = rehash(password)
+        user.password_hash = hash_secret(password)
     audit.record(db, audit.SIGNIN, actor=user, subject=user.username, ip=ip)
     return user
