@@ -52,6 +52,15 @@ class Settings:
         return self.data_dir / "repos"
 
     @property
+    def authz_dir(self) -> Path:
+        return self.data_dir / "authz"
+
+    @property
+    def authz_groups_path(self) -> Path:
+        """Subversion's groups file for every repository: who the site admins are."""
+        return self.authz_dir / "groups"
+
+    @property
     def trac_dir(self) -> Path:
         return self.data_dir / "trac"
 

@@ -46,7 +46,7 @@ def set_site_admin(db: Session, actor: User, user: User, is_admin: bool,
     if not is_admin:
         _refuse_self(actor, user, "remove admin rights from")
     user.is_admin = is_admin
-    authz.mark_all_stale(db)
+    authz.mark_site_admins_stale(db)
     audit.record(db, audit.ADMIN_GRANTED if is_admin else audit.ADMIN_REVOKED, actor=actor,
                  subject=user.username, ip=ip)
 

@@ -63,7 +63,7 @@ def add_user(db: Session, username: str, email: str, password: str,
     db.add(user)
     db.flush()
     if is_admin:
-        authz.mark_all_stale(db)
+        authz.mark_site_admins_stale(db)
     return user
 
 
@@ -77,7 +77,9 @@ def set_password(db: Session, user: User, password: str) -> None:
 
 def set_active(db: Session, user: User, active: bool) -> None:
     user.is_active = active
-    authz.mark_all_stale(db) if user.is_admin else authz.mark_user_stale(db, user)
+    authz.mark_user_stale(db, user)
+    if user.is_admin:
+        authz.mark_site_admins_stale(db)
 
 
 def list_users(db: Session) -> list[User]:

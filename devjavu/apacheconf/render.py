@@ -57,6 +57,7 @@ def template_values(settings: Settings) -> dict:
         "venv_dir": settings.venv_dir,
         "data_dir": settings.data_dir,
         "repos_dir": settings.repos_dir,
+        "authz_groups": settings.authz_groups_path,
         "wsgi_processes": settings.wsgi_processes,
         "wsgi_threads": settings.wsgi_threads,
         "certificate": certificate,

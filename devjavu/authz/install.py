@@ -1,6 +1,8 @@
 """Writing authz files: atomically, and only once validated against the database."""
+import contextlib
 import functools
 import logging
+import tempfile
 from pathlib import Path
 
 import svn.core
@@ -9,15 +11,19 @@ import svn.repos
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from devjavu.authz.build import expected_access_of, parse_authz_root, render_project_authz
-from devjavu.fsutil import atomic_write_many
+from devjavu.authz.build import (SITE_ADMINS_GROUP, SITE_ADMINS_RULE, expected_access_of,
+                                 parse_authz_root, parse_site_admins, project_rules,
+                                 render_groups, render_project_authz, site_admins)
+from devjavu.fsutil import atomic_write, atomic_write_many
 from devjavu.models import Membership, Project, User, hooks
 from devjavu.settings import Settings
 
 log = logging.getLogger(__name__)
 
 _STALE_KEY = "devjavu.authz.stale"
-_ALL_KEY = "devjavu.authz.all"
+_ADMINS_KEY = "devjavu.authz.admins"
+# How a failure or a stale groups file is named among project names.
+GROUPS_FILE = "authz/groups"
 
 
 class AuthzError(RuntimeError):
@@ -28,13 +34,27 @@ def authz_path(settings: Settings, project_name: str) -> Path:
     return settings.repository_path(project_name) / "conf" / "authz"
 
 
-def validate_authz_file(path: Path, access: dict[str, str]) -> None:
+@contextlib.contextmanager
+def reference_files():
+    """(no_admins, admins_only): two fixed files that Subversion's parser reads beside
+    ours. A project's file is checked with a groups file whose admins' group is empty, so
+    that a member who is also a site admin is checked for their own role; a groups file is
+    checked through an authz file that grants only the admins' group."""
+    with tempfile.TemporaryDirectory(prefix="devjavu-authz-") as directory:
+        no_admins, admins_only = Path(directory, "no-admins"), Path(directory, "admins-only")
+        no_admins.write_text(f"[groups]\n{SITE_ADMINS_GROUP} =\n")
+        admins_only.write_text(f"[/]\n{SITE_ADMINS_RULE} = rw\n")
+        yield no_admins, admins_only
+
+
+def _check_with_subversion(path: Path, authz: Path, groups: Path,
+                           access: dict[str, str]) -> None:
     """Subversion's own authz parser (the one mod_authz_svn uses, in-process: a
-    `svnauthz` process per file would cost milliseconds) must accept the file, grant
-    every user exactly the access the database gives, and say nothing else."""
+    `svnauthz` process per file would cost milliseconds) must accept the authz file with
+    the groups file and grant every user exactly `access`."""
     pool = svn.core.svn_pool_create()
     try:
-        rules = svn.repos.authz_read(str(path), True, pool)
+        rules = svn.repos.authz_read2(str(authz), str(groups), True, pool)
         for username, expected in access.items():
             if username == "*":
                 continue                   # the bindings cannot ask for anonymous
@@ -48,12 +68,48 @@ def validate_authz_file(path: Path, access: dict[str, str]) -> None:
         raise AuthzError(f"Subversion rejects {path}: {e}") from None
     finally:
         svn.core.svn_pool_destroy(pool)
+
+
+def _read_back(path: Path, parse):
     try:
-        written = parse_authz_root(path.read_text(encoding="utf-8"))
-    except ValueError as e:
+        return parse(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
         raise AuthzError(f"{path} does not parse back: {e}") from None
-    if written != access:
+
+
+def validate_authz_file(path: Path, access: dict[str, str], no_admins: Path) -> None:
+    """A project's file: Subversion accepts it and grants each member exactly their
+    access, and it says nothing else (`no_admins` from reference_files())."""
+    _check_with_subversion(path, path, no_admins, access)
+    if _read_back(path, parse_authz_root) != project_rules(access):
         raise AuthzError(f"{path} does not match the database")
+
+
+def validate_groups_file(path: Path, admins: list[str], admins_only: Path) -> None:
+    """The groups file: Subversion accepts it, the admins' rule of a project's file gives
+    each site admin full access through it, and it names no one else."""
+    _check_with_subversion(path, admins_only, path, dict.fromkeys(admins, "rw"))
+    if _read_back(path, parse_site_admins) != admins:
+        raise AuthzError(f"{path} does not match the database")
+
+
+def write_groups_file(db: Session, settings: Settings) -> list[str]:
+    """Rewrite the groups file if it differs from the database, validated and atomically;
+    returns [GROUPS_FILE] if that failed (the previous file stays), else []."""
+    admins = site_admins(db)
+    text = render_groups(admins)
+    path = settings.authz_groups_path
+    if _on_disk(path) == text:
+        return []
+    try:
+        path.parent.mkdir(exist_ok=True)
+        with reference_files() as (_, admins_only):
+            atomic_write(path, text, functools.partial(
+                validate_groups_file, admins=admins, admins_only=admins_only))
+    except (OSError, AuthzError) as e:
+        log.error("the site admins' group not updated, the previous file stays: %s", e)
+        return [GROUPS_FILE]
+    return []
 
 
 def _planned(db: Session, settings: Settings, projects: list[Project]):
@@ -75,6 +131,10 @@ def _on_disk(path: Path) -> str | None:
 def write_authz_files(db: Session, settings: Settings, projects: list[Project]) -> list[str]:
     """Rewrite the authz files of `projects` that differ from the database, validated and
     atomically; returns the names that failed (their previous file stays)."""
+    if not settings.authz_groups_path.exists() and write_groups_file(db, settings):
+        # Every project file names the admins' group: without the file that defines
+        # it, Apache would refuse each one. Keep the previous files.
+        return [GROUPS_FILE] + sorted(project.name for project in projects)
     changed, failed = {}, []
     for project, path, access, text in _planned(db, settings, projects):
         if not path.parent.is_dir():
@@ -83,9 +143,11 @@ def write_authz_files(db: Session, settings: Settings, projects: list[Project]) 
             failed.append(project.name)
         elif _on_disk(path) != text:
             changed[path] = (project.name, text, access)
-    failures = atomic_write_many(
-        (path, text, functools.partial(validate_authz_file, access=access))
-        for path, (_, text, access) in changed.items())
+    with reference_files() as (no_admins, _):
+        failures = atomic_write_many(
+            (path, text, functools.partial(validate_authz_file, access=access,
+                                           no_admins=no_admins))
+            for path, (_, text, access) in changed.items())
     for path, error in failures.items():
         name = changed[path][0]
         log.error("authz for %s not updated, the previous file stays: %s", name, error)
@@ -101,13 +163,19 @@ def regenerate_projects(db: Session, settings: Settings, names) -> list[str]:
 
 
 def regenerate_all(db: Session, settings: Settings) -> list[str]:
-    return write_authz_files(db, settings, _live_projects(db))
+    """Rewrite the groups file and every project's file that differ from the database;
+    returns what failed: GROUPS_FILE and project names."""
+    failed = write_groups_file(db, settings)
+    return failed + write_authz_files(db, settings, _live_projects(db))
 
 
-def out_of_step_projects(db: Session, settings: Settings) -> list[str]:
-    """Projects whose authz file on disk is not what the database says it should be."""
-    return [project.name for project, path, _, text
-            in _planned(db, settings, _live_projects(db)) if _on_disk(path) != text]
+def out_of_step(db: Session, settings: Settings) -> list[str]:
+    """What on disk is not what the database says it should be: GROUPS_FILE first, then
+    projects by name."""
+    groups = _on_disk(settings.authz_groups_path) != render_groups(site_admins(db))
+    return [GROUPS_FILE] * groups + [
+        project.name for project, path, _, text
+        in _planned(db, settings, _live_projects(db)) if _on_disk(path) != text]
 
 
 def _live_projects(db: Session) -> list[Project]:
@@ -118,19 +186,19 @@ def _live_projects(db: Session) -> list[Project]:
 def _regenerate_after_commit(db: Session) -> None:
     settings = db.info["settings"]
     names = db.info.pop(_STALE_KEY, set())
-    everything = db.info.pop(_ALL_KEY, False)
+    admins = db.info.pop(_ADMINS_KEY, False)
     # The committed session cannot run SQL any more: read the new state in a fresh one.
     with Session(bind=db.get_bind()) as fresh:
-        if everything:
-            regenerate_all(fresh, settings)
-        else:
+        if admins:
+            write_groups_file(fresh, settings)
+        if names:
             regenerate_projects(fresh, settings, names)
 
 
 def _schedule(db: Session) -> None:
     hooks.after_commit(db, "authz", lambda: _regenerate_after_commit(db))
     hooks.after_rollback(db, lambda: (db.info.pop(_STALE_KEY, None),
-                                      db.info.pop(_ALL_KEY, None)))
+                                      db.info.pop(_ADMINS_KEY, None)))
 
 
 def mark_stale(db: Session, project: Project) -> None:
@@ -139,9 +207,10 @@ def mark_stale(db: Session, project: Project) -> None:
     _schedule(db)
 
 
-def mark_all_stale(db: Session) -> None:
-    """A change that touches every project (a site admin added, disabled or removed)."""
-    db.info[_ALL_KEY] = True
+def mark_site_admins_stale(db: Session) -> None:
+    """The site admins changed (one added, disabled or removed): rewrite the groups file,
+    which every repository shares, after the commit."""
+    db.info[_ADMINS_KEY] = True
     _schedule(db)
 
 

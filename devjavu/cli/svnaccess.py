@@ -1,4 +1,5 @@
-"""authz regenerate: rewrite every project's Subversion access file from the database."""
+"""authz regenerate: rewrite the Subversion access files (each project's, and the groups
+file naming the site admins) from the database."""
 from devjavu import authz
 from devjavu.cli.context import open_site
 from devjavu.cli.errors import CommandError
@@ -7,7 +8,7 @@ from devjavu.cli.errors import CommandError
 def register(commands) -> None:
     parser = commands.add_parser("authz", help="Subversion access files")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
-    verbs.add_parser("regenerate", help="rewrite every project's authz file"
+    verbs.add_parser("regenerate", help="rewrite the authz files from the database"
                      ).set_defaults(handler=regenerate)
 
 

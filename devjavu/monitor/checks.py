@@ -54,7 +54,7 @@ def check_free_disk(site: Site) -> CheckResult:
 def check_authz_in_step(site: Site) -> CheckResult:
     try:
         with site.reading() as db:
-            stale = authz.out_of_step_projects(db, site.settings)
+            stale = authz.out_of_step(db, site.settings)
     except SQLAlchemyError as e:
         return CheckResult("authz", False, f"cannot compare with the database: {e}")
     if stale:

@@ -5,6 +5,7 @@ import pytest
 import requests
 
 from tests.integration.conftest import PASSWORDS
+from tests.support.web import post_form, signed_in
 
 _counter = itertools.count()
 
@@ -105,3 +106,31 @@ def test_disabled_account_and_changed_password_stop_working_at_once(site, svn):
     site.admin("user", "disable", "dora")
     assert svn.run("ls", svn.url("priv"), user="dora", password="dora-secret-2",
                    check=False).returncode != 0
+
+
+def test_site_admin_gets_and_loses_access_at_once_with_one_file_rewritten(site, svn):
+    """Site admins are one group in the shared groups file: making someone a site admin,
+    or revoking it in /admin, is enforced by Apache at once, and no project's own authz
+    file is rewritten."""
+    project_file = site.dir.data_dir / "repos" / "priv" / "conf" / "authz"
+    before = project_file.read_bytes()
+    site.admin("user", "add", "ada", "--email", "ada@example.com", "--admin",
+               input="ada-secret-123\n")
+    ada = {"user": "ada", "password": "ada-secret-123"}
+    made = svn.run("mkdir", "-m", "by a site admin", svn.url("priv", "by-ada"), **ada,
+                   check=False)
+    assert made.returncode == 0, made.stderr
+    web = signed_in(site.http_url, "sam", PASSWORDS["sam"])
+    revoked = post_form(web, site.http_url, "/admin/users", "/admin/users/ada",
+                        action="revoke-admin")
+    assert "ada is no longer a site admin." in revoked.text
+    listing = svn.run("ls", svn.url("priv"), **ada, check=False)
+    assert listing.returncode != 0 and "forbidden" in listing.stderr, listing.stderr
+    assert svn.run("ls", svn.url("pub"), **ada).returncode == 0
+    assert project_file.read_bytes() == before
+    # A membership change in the dashboard rewrites the project's own file, validated in
+    # the mod_wsgi daemon (Subversion's parser runs in it).
+    post_form(web, site.http_url, "/dashboard/priv/members", "/dashboard/priv/members",
+              username="ada", role="viewer")
+    assert "ada = r\n" in project_file.read_text()
+    assert svn.run("ls", svn.url("priv"), **ada).returncode == 0

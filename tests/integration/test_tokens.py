@@ -2,23 +2,14 @@
 working the moment it is revoked."""
 import re
 
-import requests
-
 from tests.integration.conftest import PASSWORDS
-
-
-def _csrf(session, url):
-    return re.search(r'name="csrf_token" value="([^"]+)"', session.get(url).text).group(1)
+from tests.support.web import post_form, signed_in
 
 
 def test_token_is_an_svn_password_until_revoked(site, svn):
-    web = requests.Session()
-    login = web.post(f"{site.http_url}/login", data={
-        "csrf_token": _csrf(web, f"{site.http_url}/login"), "username": "bob",
-        "password": PASSWORDS["bob"]}, allow_redirects=False)
-    assert login.status_code == 303
-    page = web.post(f"{site.http_url}/account/tokens", data={
-        "csrf_token": _csrf(web, f"{site.http_url}/account/tokens"), "name": "svn laptop"})
+    web = signed_in(site.http_url, "bob", PASSWORDS["bob"])
+    page = post_form(web, site.http_url, "/account/tokens", "/account/tokens",
+                     name="svn laptop")
     token = re.search(r'id="new-token">(djv_[^<]+)<', page.text).group(1)
 
     assert svn.run("ls", svn.url("priv"), user="bob", password=token).returncode == 0
@@ -31,8 +22,7 @@ def test_token_is_an_svn_password_until_revoked(site, svn):
     listing = web.get(f"{site.http_url}/account/tokens").text
     token_id = re.search(r"/account/tokens/(\d+)/revoke", listing).group(1)
     assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>\s*<td>\s*<form", listing)
-    web.post(f"{site.http_url}/account/tokens/{token_id}/revoke",
-             data={"csrf_token": _csrf(web, f"{site.http_url}/account/tokens")})
+    post_form(web, site.http_url, "/account/tokens", f"/account/tokens/{token_id}/revoke")
     refused = svn.run("ls", svn.url("priv"), user="bob", password=token, check=False)
     assert refused.returncode != 0
     assert svn.run("ls", svn.url("priv"), user="bob", password=PASSWORDS["bob"]

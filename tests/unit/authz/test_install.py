@@ -3,6 +3,7 @@ import os
 import subprocess
 
 import pytest
+from sqlalchemy import select
 
 from devjavu import authz, fsutil
 from devjavu.accounts import users
@@ -25,11 +26,78 @@ def _authz_bytes(site, name):
     return authz.authz_path(site.settings, name).read_bytes()
 
 
-def test_created_project_has_its_authz_after_commit(site, project):
+def _as_apache_reads_them(site, project, tmp_path):
+    """The project's file with the shared groups file's definitions, as one file: the
+    svnauthz command line tool takes no groups file for validation."""
+    combined = tmp_path / "combined-authz"
+    combined.write_bytes(site.settings.authz_groups_path.read_bytes()
+                         + _authz_bytes(site, project))
+    return str(combined)
+
+
+def _svnauthz_access(path, username):
+    result = subprocess.run(["svnauthz", "accessof", "--username", username, path],
+                            capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def test_created_project_has_its_authz_after_commit(site, project, make_user, tmp_path):
+    make_user("rooty", admin=True)
     text = _authz_bytes(site, project).decode()
-    assert "olga = rw" in text and "* = r" in text
-    subprocess.run(["svnauthz", "validate", str(authz.authz_path(site.settings, project))],
-                   check=True)
+    assert "olga = rw" in text and "* = r" in text and "rooty" not in text
+    combined = _as_apache_reads_them(site, project, tmp_path)
+    subprocess.run(["svnauthz", "validate", combined], check=True)
+    assert {name: _svnauthz_access(combined, name) for name in ("olga", "rooty", "dev")} == {
+        "olga": "rw", "rooty": "rw", "dev": "r"}
+
+
+def test_site_admin_change_rewrites_the_groups_file_only(site, project, make_user):
+    make_user("rooty")
+    project_file = authz.authz_path(site.settings, project)
+    before = project_file.stat()
+    with site.unit_of_work() as db:
+        users.get_user(db, "rooty").is_admin = True
+        authz.mark_site_admins_stale(db)
+    assert "site-admins = rooty\n" in site.settings.authz_groups_path.read_text()
+    after = project_file.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    with site.unit_of_work() as db:
+        users.set_active(db, users.get_user(db, "rooty"), False)
+    assert site.settings.authz_groups_path.read_text().endswith("site-admins =\n")
+    with site.reading() as db:
+        assert authz.out_of_step(db, site.settings) == []
+
+
+def test_invalid_groups_file_leaves_the_previous_one(site, project, make_user, monkeypatch):
+    groups = site.settings.authz_groups_path
+    before = groups.read_bytes()
+    monkeypatch.setattr(install, "render_groups",
+                        lambda admins: "[groups]\nsite-admins = @undefined\n")
+    make_user("rooty", admin=True)
+    assert groups.read_bytes() == before
+    with site.reading() as db:
+        assert authz.out_of_step(db, site.settings) == [authz.GROUPS_FILE]
+        assert authz.regenerate_all(db, site.settings) == [authz.GROUPS_FILE]
+    assert groups.read_bytes() == before
+    assert [p.name for p in groups.parent.iterdir()] == ["groups"]
+
+
+def test_no_project_file_without_the_groups_file(site, project, monkeypatch):
+    """A project file names the admins' group: if the file defining it is missing and
+    cannot be written, the project keeps its previous file (Apache would refuse it)."""
+    before = _authz_bytes(site, project)
+    site.settings.authz_groups_path.unlink()
+    monkeypatch.setattr(install, "render_groups",
+                        lambda admins: "[groups]\nsite-admins = @undefined\n")
+    with site.unit_of_work() as db:
+        service.add_member(db, service.get_project(db, project), users.get_user(db, "dev"),
+                           Role.VIEWER)
+    assert _authz_bytes(site, project) == before
+    assert not site.settings.authz_groups_path.exists()
+    monkeypatch.undo()
+    with site.reading() as db:
+        assert authz.regenerate_all(db, site.settings) == []
+    assert "dev = r\n" in _authz_bytes(site, project).decode()
 
 
 def test_membership_change_rewrites_after_commit_only(site, project):
@@ -58,16 +126,16 @@ def test_invalid_output_leaves_previous_file_identical(site, project, monkeypatc
                  if p.name.startswith(".authz")]
     assert leftovers == []
     with site.reading() as db:
-        assert authz.out_of_step_projects(db, site.settings) == [project]
+        assert authz.out_of_step(db, site.settings) == [project]
 
 
 def test_regenerate_repairs_what_is_out_of_step(site, project):
     path = authz.authz_path(site.settings, project)
     path.write_text("# damaged\n")
     with site.reading() as db:
-        assert authz.out_of_step_projects(db, site.settings) == [project]
+        assert authz.out_of_step(db, site.settings) == [project]
         assert authz.regenerate_all(db, site.settings) == []
-        assert authz.out_of_step_projects(db, site.settings) == []
+        assert authz.out_of_step(db, site.settings) == []
 
 
 def test_one_failing_project_does_not_stop_the_others(site, project, make_user):
@@ -77,8 +145,10 @@ def test_one_failing_project_does_not_stop_the_others(site, project, make_user):
     os.rename(broken_repo, broken_repo.with_name("moved-away"))
     try:
         with site.unit_of_work() as db:
-            users.add_user(db, "newadmin", "n@example.com", "a-good-password", is_admin=True)
-        assert "newadmin = rw" in _authz_bytes(site, "other").decode()
+            for name in (project, "other"):
+                service.add_member(db, service.get_project(db, name),
+                                   users.get_user(db, "dev"), Role.VIEWER)
+        assert "dev = r\n" in _authz_bytes(site, "other").decode()
     finally:
         os.rename(broken_repo.with_name("moved-away"), broken_repo)
 
@@ -93,20 +163,21 @@ def tiny_disk():
 def test_full_disk_leaves_the_live_file_byte_identical(tiny_disk):
     live = tiny_disk / "authz"
     access = {"alice": "rw", "*": "r"}
-    fsutil.atomic_write(live, authz.render_project_authz("demo", access),
-                         validate=lambda temp: install.validate_authz_file(temp, access))
-    before = live.read_bytes()
-    filler = tiny_disk / "filler"
-    with open(filler, "wb", buffering=0) as f:
-        try:
-            while True:
-                f.write(b"x" * 1024)
-        except OSError:
-            pass
     big = {f"user{i:05d}": "rw" for i in range(5000)}
-    with pytest.raises(OSError):
-        fsutil.atomic_write(live, authz.render_project_authz("demo", big),
-                             validate=lambda temp: install.validate_authz_file(temp, big))
+    with install.reference_files() as (no_admins, _):
+        fsutil.atomic_write(live, authz.render_project_authz("demo", access), validate=(
+            lambda temp: install.validate_authz_file(temp, access, no_admins)))
+        before = live.read_bytes()
+        filler = tiny_disk / "filler"
+        with open(filler, "wb", buffering=0) as f:
+            try:
+                while True:
+                    f.write(b"x" * 1024)
+            except OSError:
+                pass
+        with pytest.raises(OSError):
+            fsutil.atomic_write(live, authz.render_project_authz("demo", big), validate=(
+                lambda temp: install.validate_authz_file(temp, big, no_admins)))
     assert live.read_bytes() == before
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["authz", "filler"]
 
@@ -126,13 +197,17 @@ def test_many_projects_are_written_in_one_batch(site, make_user):
             authz.authz_path(site.settings, project.name).parent.mkdir(parents=True)
     with site.reading() as db:
         assert authz.regenerate_all(db, site.settings) == []
-        assert authz.out_of_step_projects(db, site.settings) == []
-    assert _authz_bytes(site, "bulk01").decode().endswith("[/]\nolga = rw\n")
-    assert _authz_bytes(site, "bulk02").decode().endswith("[/]\nolga = rw\n* = r\n")
+        assert authz.out_of_step(db, site.settings) == []
+    assert _authz_bytes(site, "bulk01").decode().endswith(
+        "[/]\nolga = rw\n@site-admins = rw\n")
+    assert _authz_bytes(site, "bulk02").decode().endswith(
+        "[/]\nolga = rw\n@site-admins = rw\n* = r\n")
     before = {f"bulk{i:02d}": _authz_bytes(site, f"bulk{i:02d}") for i in range(count)}
     make_user("rita")
     with site.unit_of_work() as db:
-        users.get_user(db, "rita").is_admin = True
+        rita = users.get_user(db, "rita")
+        for project in db.scalars(select(Project)):
+            db.add(Membership(project=project, user=rita, role=Role.DEVELOPER))
     real_render = install.render_project_authz
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(install, "render_project_authz", lambda name, access: (
@@ -140,10 +215,10 @@ def test_many_projects_are_written_in_one_batch(site, make_user):
         with site.reading() as db:
             assert authz.regenerate_all(db, site.settings) == ["bulk03"]
     assert _authz_bytes(site, "bulk03") == before["bulk03"]
-    assert all("rita = rw" in _authz_bytes(site, name).decode()
+    assert all("rita = rw\n" in _authz_bytes(site, name).decode()
                for name in before if name != "bulk03")
     with site.reading() as db:
-        assert authz.out_of_step_projects(db, site.settings) == ["bulk03"]
+        assert authz.out_of_step(db, site.settings) == ["bulk03"]
         assert authz.regenerate_all(db, site.settings) == []
     leftovers = [p for p in site.settings.repository_path("bulk03").rglob(".authz*")]
     assert leftovers == []

@@ -60,7 +60,7 @@ def test_everything_follows_the_new_name(demo):
         assert service.find_project(db, "demo") is None
         project = service.get_project(db, "atlas")
         assert project.is_private and len(project.memberships) == 2
-        assert authz.out_of_step_projects(db, settings) == []
+        assert authz.out_of_step(db, settings) == []
         [event] = audit.recent(db, event_prefix=audit.PROJECT_RENAMED)
         assert (event.subject, event.detail) == ("atlas", "from demo")
     # A commit after the rename reaches Trac: its cache follows the new directory.
