@@ -28,6 +28,9 @@ class WrkResult:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    # Filled in by a caller that watched the server's processes during the run.
+    cpu_ms_per_request: float | None = None
+    busy: float | None = None        # CPU seconds per second of the run
 
     @property
     def per_second(self) -> float:

@@ -1,6 +1,7 @@
 """Target 2: the page mix spread over many projects, all open in one daemon process,
 against bare Trac serving copies of the same environments (TRAC_ENV_PARENT_DIR) from one
 process."""
+import dataclasses
 import statistics
 
 from bench.baselines import BARE_TRAC_DISPLAY_NAME
@@ -11,7 +12,7 @@ from bench.results import Figure, ScenarioResult, ratio_at_least
 from bench.rounds import interleaved
 from bench.scenarios import Context
 from bench.scenarios.trac_mix import CONNECTIONS, PAGES, profile_both, throughput_limits
-from bench.servers import resident_mb, running
+from bench.servers import cpu_seconds, resident_mb, running
 
 TITLE = "2. Trac page mix spread over many projects, one daemon process"
 
@@ -34,6 +35,18 @@ def visit_all(base_url: str, paths: list[str]) -> list[float]:
         return times
     finally:
         connection.close()
+
+
+def with_daemon_cpu(server, display_name: str, measure):
+    """measure()'s result, and the CPU milliseconds the server's daemon processes used
+    per request meanwhile: a daemon that uses less CPU per request than its wall time
+    per request allows was waiting, not working."""
+    pids = server.processes_named(display_name)
+    before = sum(cpu_seconds(pid) for pid in pids)
+    result = measure()
+    used = sum(cpu_seconds(pid) for pid in pids) - before
+    return dataclasses.replace(result, cpu_ms_per_request=used * 1000 / max(result.requests, 1),
+                               busy=used / result.seconds if result.seconds else 0.0)
 
 
 def run(context: Context) -> ScenarioResult:
@@ -66,8 +79,10 @@ def run(context: Context) -> ScenarioResult:
                   for name, server, process in (("ours", ours, OUR_DISPLAY_NAME),
                                                 ("bare", bare, BARE_TRAC_DISPLAY_NAME))}
         runs = interleaved(plan.rounds, {
-            "ours": lambda: run_wrk(ours.url, requests, plan.page_seconds, CONNECTIONS),
-            "bare": lambda: run_wrk(bare.url, requests, plan.page_seconds, CONNECTIONS),
+            "ours": lambda: with_daemon_cpu(ours, OUR_DISPLAY_NAME, lambda: run_wrk(
+                ours.url, requests, plan.page_seconds, CONNECTIONS)),
+            "bare": lambda: with_daemon_cpu(bare, BARE_TRAC_DISPLAY_NAME, lambda: run_wrk(
+                bare.url, requests, plan.page_seconds, CONNECTIONS)),
         }, log)
         profiles = profile_both(context, f"mix over {len(projects)} projects", ours, requests,
                                 bare, requests)
@@ -87,5 +102,10 @@ def run(context: Context) -> ScenarioResult:
         f"Our daemon ran with trac_env_cache_size = {cache_size}. Resident memory after "
         f"every page of every project: ours {', '.join(f'{m:.0f}' for m in memory['ours'])}"
         f" MB, bare {', '.join(f'{m:.0f}' for m in memory['bare'])} MB.")
+    result.notes.append(
+        "CPU time of the daemon process per request (median over rounds): " + ", ".join(
+            f"{name} {statistics.median(r.cpu_ms_per_request for r in rs):.1f} ms, busy "
+            f"{statistics.median(100 * r.busy for r in rs):.0f}% of one CPU"
+            for name, rs in runs.items()) + ".")
     result.notes.append(latency_summary(runs))
     return result

@@ -16,9 +16,10 @@ class DevjavuPermissionPolicy(Component):
     """
     implements(IPermissionPolicy)
 
-    @property
-    def project_name(self) -> str:
-        return os.path.basename(os.path.normpath(self.env.path))
+    def __init__(self):
+        # An environment's directory never changes while it is open (a renamed project
+        # is opened afresh), and a page asks for permissions many times.
+        self.project_name = os.path.basename(os.path.normpath(self.env.path))
 
     # IPermissionPolicy methods
 

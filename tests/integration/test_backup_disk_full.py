@@ -13,6 +13,7 @@ import time
 import pytest
 import requests
 
+from tests.support.authzfiles import svnauthz
 from tests.support.apache import RunningApache, admin
 from tests.support.sitedir import SiteDir
 from tests.support.tmpfs import fill, mounted_tmpfs
@@ -78,8 +79,7 @@ def _assert_untouched(sitedir, before):
     backups = sitedir.data_dir / "backups"
     assert [p.name for p in backups.iterdir() if p.name.startswith(".partial")] == []
     for name in ("alpha", "beta"):
-        subprocess.run(["svnauthz", "validate",
-                        str(sitedir.data_dir / "repos" / name / "conf" / "authz")], check=True)
+        svnauthz(sitedir.data_dir, name, "validate")
     check = subprocess.run(["sqlite3", str(sitedir.data_dir / "devjavu.sqlite"),
                             "PRAGMA integrity_check"], capture_output=True, text=True)
     assert check.stdout.strip() == "ok"

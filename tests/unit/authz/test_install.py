@@ -1,6 +1,5 @@
 """Installing authz files: atomic, validated, and a failure leaves the old file."""
 import os
-import subprocess
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from devjavu.accounts import users
 from devjavu.authz import install
 from devjavu.projects import service
 from devjavu.models import Role
+from tests.support.authzfiles import svnauthz
 from tests.support.tmpfs import mounted_tmpfs
 
 
@@ -26,29 +26,14 @@ def _authz_bytes(site, name):
     return authz.authz_path(site.settings, name).read_bytes()
 
 
-def _as_apache_reads_them(site, project, tmp_path):
-    """The project's file with the shared groups file's definitions, as one file: the
-    svnauthz command line tool takes no groups file for validation."""
-    combined = tmp_path / "combined-authz"
-    combined.write_bytes(site.settings.authz_groups_path.read_bytes()
-                         + _authz_bytes(site, project))
-    return str(combined)
-
-
-def _svnauthz_access(path, username):
-    result = subprocess.run(["svnauthz", "accessof", "--username", username, path],
-                            capture_output=True, text=True, check=True)
-    return result.stdout.strip()
-
-
-def test_created_project_has_its_authz_after_commit(site, project, make_user, tmp_path):
+def test_created_project_has_its_authz_after_commit(site, project, make_user):
     make_user("rooty", admin=True)
     text = _authz_bytes(site, project).decode()
     assert "olga = rw" in text and "* = r" in text and "rooty" not in text
-    combined = _as_apache_reads_them(site, project, tmp_path)
-    subprocess.run(["svnauthz", "validate", combined], check=True)
-    assert {name: _svnauthz_access(combined, name) for name in ("olga", "rooty", "dev")} == {
-        "olga": "rw", "rooty": "rw", "dev": "r"}
+    data_dir = site.settings.data_dir
+    svnauthz(data_dir, project, "validate")
+    assert {name: svnauthz(data_dir, project, "accessof", "--username", name)
+            for name in ("olga", "rooty", "dev")} == {"olga": "rw", "rooty": "rw", "dev": "r"}
 
 
 def test_site_admin_change_rewrites_the_groups_file_only(site, project, make_user):
