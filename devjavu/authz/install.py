@@ -11,6 +11,7 @@ import svn.repos
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from devjavu.apacheconf.running import configuration_in_use
 from devjavu.authz.build import (SITE_ADMINS_GROUP, SITE_ADMINS_RULE, expected_access_of,
                                  parse_authz_root, parse_site_admins, project_rules,
                                  render_groups, render_project_authz, site_admins)
@@ -128,9 +129,22 @@ def _on_disk(path: Path) -> str | None:
         return None
 
 
+def _running_apache_lacks_groups_file(settings: Settings) -> bool:
+    """An Apache started before its configuration named the groups file (by an older
+    DevjaVu, still running after an upgrade) would refuse every project file that grants
+    the admins' group: every user locked out until it restarts."""
+    configuration = configuration_in_use(settings)
+    return configuration is not None and "AuthzSVNGroupsFile" not in configuration
+
+
 def write_authz_files(db: Session, settings: Settings, projects: list[Project]) -> list[str]:
     """Rewrite the authz files of `projects` that differ from the database, validated and
     atomically; returns the names that failed (their previous file stays)."""
+    if _running_apache_lacks_groups_file(settings):
+        log.error("authz files not updated, the previous files stay: the running Apache "
+                  "was started by an older DevjaVu, without the site admins' groups file; "
+                  "restart the site (`devjavu-admin serve`), which brings them in step")
+        return sorted(project.name for project in projects)
     if not settings.authz_groups_path.exists() and write_groups_file(db, settings):
         # Every project file names the admins' group: without the file that defines
         # it, Apache would refuse each one. Keep the previous files.

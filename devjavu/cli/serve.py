@@ -3,6 +3,7 @@ import os
 import sys
 
 from devjavu import datadir
+from devjavu.apacheconf.running import running_apache_pid
 from devjavu.apacheconf.server import exec_apache
 from devjavu.cli import database
 from devjavu.cli.errors import CommandError
@@ -32,6 +33,12 @@ def prepare_data(settings) -> None:
 
 
 def serve(settings, args) -> int:
+    pid = running_apache_pid(settings)
+    if pid is not None:
+        # A second start would migrate the data and rewrite the configuration under the
+        # running server, then fail to take its ports.
+        raise CommandError(f"DevjaVu already runs on this data directory (Apache, pid "
+                           f"{pid}): stop it first")
     prepare_data(settings)
     base = f"http://{settings.server_name}"
     print(f"DevjaVu on {base}:{settings.http_port}/ and "

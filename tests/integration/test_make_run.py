@@ -7,7 +7,7 @@ import time
 import requests
 
 from devjavu.settings import SOURCE_ROOT
-from tests.support.apache import _wait_for_port, admin
+from tests.support.apache import wait_for_port, admin
 from tests.support.processes import alive
 from tests.support.sitedir import SiteDir
 
@@ -20,8 +20,8 @@ def test_make_run_serves_and_ctrl_c_stops_everything():
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         try:
-            _wait_for_port(sitedir.http_port, process, time.monotonic() + 120)
-            _wait_for_port(sitedir.https_port, process, time.monotonic() + 30)
+            wait_for_port(sitedir.http_port, process, time.monotonic() + 120)
+            wait_for_port(sitedir.https_port, process, time.monotonic() + 30)
             assert requests.get(sitedir.http_url + "/_health").json()["status"] == "ok"
             certificate = sitedir.data_dir / "ssl" / "server.crt"
             assert requests.get(sitedir.https_url + "/", verify=certificate).status_code == 200

@@ -21,7 +21,7 @@ def admin(site: SiteDir, *args: str, input: str | None = None,
     return result
 
 
-def _wait_for_port(port: int, process: subprocess.Popen, deadline: float) -> None:
+def wait_for_port(port: int, process: subprocess.Popen, deadline: float) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"Apache exited with {process.returncode}")
@@ -42,8 +42,8 @@ class RunningApache:
                                         start_new_session=True)
         deadline = time.monotonic() + 60
         try:
-            _wait_for_port(site.http_port, self.process, deadline)
-            _wait_for_port(site.https_port, self.process, deadline)
+            wait_for_port(site.http_port, self.process, deadline)
+            wait_for_port(site.https_port, self.process, deadline)
         except RuntimeError as e:
             self.stop()
             raise RuntimeError(f"{e}:\n{(site.root / 'serve.log').read_text()}\n"
