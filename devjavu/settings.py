@@ -33,6 +33,7 @@ class Settings:
     wsgi_processes: int
     wsgi_threads: int
     trac_env_cache_size: int
+    trac_concurrency: int
     disk_reserve: "DiskReserve"
     backup_dir: Path
     backup_keep_daily: int
@@ -172,6 +173,7 @@ _FIELDS = {
     "devjavu.wsgi_processes": ("wsgi_processes", _int_in(1, 64), "2"),
     "devjavu.wsgi_threads": ("wsgi_threads", _int_in(1, 100), "15"),
     "devjavu.trac_env_cache_size": ("trac_env_cache_size", _int_in(1, 100000), "50"),
+    "devjavu.trac_concurrency": ("trac_concurrency", _int_in(1, 100), "1"),
     "devjavu.disk_reserve": ("disk_reserve", _reserve, "10"),
     # Empty: <data_dir>/backups.
     "devjavu.backup_dir": ("backup_dir", Path, ""),

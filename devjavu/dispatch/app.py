@@ -13,6 +13,8 @@ from trac.web.href import Href
 
 from devjavu.accounts.credentials import CredentialChecker
 from devjavu.accounts.users import find_user
+from devjavu.dispatch import tracpool
+from devjavu.dispatch.gate import Gate
 from devjavu.dispatch.envcache import EnvironmentCache
 from devjavu.dispatch.identity import BadCredentials, identify
 from devjavu.dispatch.legacy import legacy_target
@@ -64,6 +66,8 @@ class Dispatcher:
                                              open_environment=self._open_environment)
         access.install_lookup(self._access_lookup)
         resolve_trac_plugins()
+        self.gate = Gate(site.settings.trac_concurrency)
+        tracpool.make_room_for(site.settings.trac_env_cache_size, site.settings.wsgi_threads)
         self.templates = SharedBytecodeCache()
         share_compiled_templates(self.templates)
 
@@ -105,8 +109,8 @@ class Dispatcher:
         environ["trac.env_path"] = str(self.site.settings.trac_env_path(name))
         env, release = self.environments.acquire(environ["trac.env_path"])
         try:
-            with access.request_access(access.Access(name, username or "anonymous", role,
-                                                     True)):
+            with self.gate.turn(), access.request_access(
+                    access.Access(name, username or "anonymous", role, True)):
                 body = serve_trac(env, environ, start_response)
         except BaseException:
             release()

@@ -4,7 +4,7 @@ This is what `trac.web.main.dispatch_request` does once it has an environment, m
 two things: it does not open environments through Trac's never-evicting cache, and it
 does not run a full `gc.collect()` after every request (half the time of a page with
 one environment open, far more with many). Garbage is left to Python's generational
-collector, which `DevjaVu`'s dispatcher tunes once at start.
+collector.
 """
 import sys
 
@@ -15,9 +15,37 @@ from trac.web.main import (RequestDispatcher, RequestWithSession, _send_user_err
                            send_internal_error)
 
 
-def serve_trac(env, environ, start_response) -> list[bytes]:
-    """Answer `environ` with `env`; SCRIPT_NAME and PATH_INFO are already the project's."""
-    req = RequestWithSession(environ, start_response)
+class _Answer:
+    """What Trac wrote through `write()`, then any iterable it returned; closing it
+    closes that iterable (a file being sent)."""
+
+    def __init__(self, written: list[bytes], rest):
+        self._written = written
+        self._rest = rest
+
+    def __iter__(self):
+        yield from self._written
+        yield from self._rest
+
+    def close(self):
+        close = getattr(self._rest, "close", None)
+        if close is not None:
+            close()
+
+
+def serve_trac(env, environ, start_response):
+    """Answer `environ` with `env`; SCRIPT_NAME and PATH_INFO are already the project's.
+
+    Trac writes its pages through WSGI's `write()`; here that only keeps the bytes, which
+    go to the client once this returns, so that rendering never waits on a slow client.
+    """
+    written: list[bytes] = []
+
+    def keep_writes(status, headers, exc_info=None):
+        start_response(status, headers, exc_info)
+        return written.append
+
+    req = RequestWithSession(environ, keep_writes)
     make_activable(lambda: req.locale, env.path)
     response = []
     try:
@@ -36,4 +64,4 @@ def serve_trac(env, environ, start_response) -> list[bytes]:
     finally:
         deactivate()
         env.shutdown(get_thread_id())
-    return response
+    return _Answer(written, response) if written else response
