@@ -36,12 +36,14 @@ def authz_path(settings: Settings, project_name: str) -> Path:
 
 
 @contextlib.contextmanager
-def reference_files():
+def reference_files(beside: Path | None = None):
     """(no_admins, admins_only): two fixed files that Subversion's parser reads beside
     ours. A project's file is checked with a groups file whose admins' group is empty, so
     that a member who is also a site admin is checked for their own role; a groups file is
-    checked through an authz file that grants only the admins' group."""
-    with tempfile.TemporaryDirectory(prefix="devjavu-authz-") as directory:
+    checked through an authz file that grants only the admins' group. They go in a
+    temporary directory in `beside` (the data directory's authz/, so that a full /tmp
+    cannot stop access changes), else in the system's."""
+    with tempfile.TemporaryDirectory(prefix=".check-", dir=beside) as directory:
         no_admins, admins_only = Path(directory, "no-admins"), Path(directory, "admins-only")
         no_admins.write_text(f"[groups]\n{SITE_ADMINS_GROUP} =\n")
         admins_only.write_text(f"[/]\n{SITE_ADMINS_RULE} = rw\n")
@@ -104,7 +106,7 @@ def write_groups_file(db: Session, settings: Settings) -> list[str]:
         return []
     try:
         path.parent.mkdir(exist_ok=True)
-        with reference_files() as (_, admins_only):
+        with reference_files(path.parent) as (_, admins_only):
             atomic_write(path, text, functools.partial(
                 validate_groups_file, admins=admins, admins_only=admins_only))
     except (OSError, AuthzError) as e:
@@ -157,11 +159,16 @@ def write_authz_files(db: Session, settings: Settings, projects: list[Project]) 
             failed.append(project.name)
         elif _on_disk(path) != text:
             changed[path] = (project.name, text, access)
-    with reference_files() as (no_admins, _):
-        failures = atomic_write_many(
-            (path, text, functools.partial(validate_authz_file, access=access,
-                                           no_admins=no_admins))
-            for path, (_, text, access) in changed.items())
+    if not changed:
+        return sorted(failed)
+    try:
+        with reference_files(settings.authz_dir) as (no_admins, _):
+            failures = atomic_write_many(
+                (path, text, functools.partial(validate_authz_file, access=access,
+                                               no_admins=no_admins))
+                for path, (_, text, access) in changed.items())
+    except OSError as e:          # no room, or no right, for the reference files
+        failures = dict.fromkeys(changed, e)
     for path, error in failures.items():
         name = changed[path][0]
         log.error("authz for %s not updated, the previous file stays: %s", name, error)

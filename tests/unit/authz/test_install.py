@@ -207,3 +207,23 @@ def test_many_projects_are_written_in_one_batch(site, make_user):
         assert authz.regenerate_all(db, site.settings) == []
     leftovers = [p for p in site.settings.repository_path("bulk03").rglob(".authz*")]
     assert leftovers == []
+
+
+def test_full_authz_directory_keeps_every_file_and_raises_nothing(site, project, tiny_disk):
+    """The reference files for checking go in the data directory's authz/: with no room
+    there, a membership change still commits and every file keeps its bytes."""
+    from tests.support.tmpfs import fill
+    authz_dir = site.settings.authz_dir
+    (tiny_disk / "groups").write_bytes(site.settings.authz_groups_path.read_bytes())
+    fill(tiny_disk / "filler")
+    (authz_dir / "groups").unlink()
+    authz_dir.rmdir()
+    authz_dir.symlink_to(tiny_disk)
+    before = _authz_bytes(site, project)
+    with site.unit_of_work() as db:
+        service.add_member(db, service.get_project(db, project), users.get_user(db, "dev"),
+                           Role.VIEWER)
+    assert _authz_bytes(site, project) == before
+    with site.reading() as db:
+        assert authz.out_of_step(db, site.settings) == [project]
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler", "groups"]
