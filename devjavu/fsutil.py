@@ -3,6 +3,7 @@ import ctypes
 import ctypes.util
 import os
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable
@@ -55,6 +56,22 @@ def _write_temp(path: Path, text: str, mode: int, fsync: bool) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return temp
+
+
+def remove_stale_temps(path: Path, older_than_seconds: float) -> int:
+    """Remove the temp files that writes of `path` left behind when their process was
+    killed between writing and renaming, once older than `older_than_seconds` (a younger
+    one may belong to a write in progress); returns how many were removed."""
+    removed = 0
+    cutoff = time.time() - older_than_seconds
+    for temp in Path(path).parent.glob(f".{Path(path).name}.*.tmp"):
+        try:
+            if temp.lstat().st_mtime < cutoff:
+                temp.unlink()
+                removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
 
 
 def atomic_write(path: Path, text: str, validate: Validator | None = None,

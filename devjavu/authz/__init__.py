@@ -11,8 +11,9 @@ files are rewritten after the transaction commits, so a rollback never reaches d
 from devjavu.authz.build import render_project_authz, expected_access
 from devjavu.authz.install import (GROUPS_FILE, AuthzError, authz_path, mark_site_admins_stale,
                                    mark_stale, mark_user_stale, out_of_step, regenerate_all,
-                                   regenerate_projects)
+                                   regenerate_projects, remove_leftovers)
 
 __all__ = ["GROUPS_FILE", "AuthzError", "authz_path", "expected_access",
            "mark_site_admins_stale", "mark_stale", "mark_user_stale", "out_of_step",
-           "regenerate_all", "regenerate_projects", "render_project_authz"]
+           "regenerate_all", "regenerate_projects", "remove_leftovers",
+           "render_project_authz"]

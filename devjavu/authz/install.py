@@ -2,7 +2,9 @@
 import contextlib
 import functools
 import logging
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import svn.core
@@ -15,6 +17,7 @@ from devjavu.apacheconf.running import configuration_in_use
 from devjavu.authz.build import (SITE_ADMINS_GROUP, SITE_ADMINS_RULE, expected_access_of,
                                  parse_authz_root, parse_site_admins, project_rules,
                                  render_groups, render_project_authz, site_admins)
+from devjavu import fsutil
 from devjavu.fsutil import atomic_write, atomic_write_many
 from devjavu.models import Membership, Project, User, hooks
 from devjavu.settings import Settings
@@ -197,6 +200,20 @@ def out_of_step(db: Session, settings: Settings) -> list[str]:
     return [GROUPS_FILE] * groups + [
         project.name for project, path, _, text
         in _planned(db, settings, _live_projects(db)) if _on_disk(path) != text]
+
+
+def remove_leftovers(settings: Settings, project_names, older_than_seconds=3600) -> int:
+    """Temp files and checking directories that a killed process left in the authz
+    locations (never read by Apache, but they pile up); returns how many were removed."""
+    removed = fsutil.remove_stale_temps(settings.authz_groups_path, older_than_seconds)
+    for name in project_names:
+        removed += fsutil.remove_stale_temps(authz_path(settings, name), older_than_seconds)
+    cutoff = time.time() - older_than_seconds
+    for directory in settings.authz_dir.glob(".check-*"):
+        if directory.lstat().st_mtime < cutoff:
+            shutil.rmtree(directory, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def _live_projects(db: Session) -> list[Project]:

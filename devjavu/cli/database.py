@@ -20,9 +20,11 @@ def migrate(settings, args) -> int:
     # is logged and /_health shows it, but it must not keep the other projects down.
     with site.reading() as db:
         authz.regenerate_all(db, settings)
+        projects = service.list_projects(db)
+        authz.remove_leftovers(settings, [project.name for project in projects])
         # Hooks name paths in this checkout and data directory: rewrite them on every
         # start, so that an upgrade or a moved data directory keeps commits flowing.
-        for project in service.list_projects(db):
+        for project in projects:
             install_hooks(settings, project.name)
     with site.unit_of_work() as db:
         trash.purge_expired(db, settings)

@@ -1,5 +1,6 @@
 """Installing authz files: atomic, validated, and a failure leaves the old file."""
 import os
+import time
 
 import pytest
 from sqlalchemy import select
@@ -227,3 +228,23 @@ def test_full_authz_directory_keeps_every_file_and_raises_nothing(site, project,
     with site.reading() as db:
         assert authz.out_of_step(db, site.settings) == [project]
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler", "groups"]
+
+
+def test_leftovers_of_killed_writes_are_removed_once_old(site, project):
+    conf = authz.authz_path(site.settings, project).parent
+    authz_dir = site.settings.authz_dir
+    old = [conf / ".authz.abc123.tmp", authz_dir / ".groups.def456.tmp"]
+    fresh = conf / ".authz.ghi789.tmp"
+    checking = authz_dir / ".check-jkl012"
+    checking.mkdir()
+    (checking / "no-admins").write_text("[groups]\nsite-admins =\n")
+    for path in old + [fresh]:
+        path.write_text("[/]\n")
+    two_hours_ago = time.time() - 7200
+    for path in old + [checking]:
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    before = _authz_bytes(site, project)
+    assert authz.remove_leftovers(site.settings, [project]) == 3
+    assert not any(path.exists() for path in old + [checking])
+    assert fresh.exists() and _authz_bytes(site, project) == before
+    assert site.settings.authz_groups_path.exists()
