@@ -2,6 +2,7 @@
 import ctypes
 import ctypes.util
 import os
+import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -58,20 +59,31 @@ def _write_temp(path: Path, text: str, mode: int, fsync: bool) -> Path:
     return temp
 
 
-def remove_stale_temps(path: Path, older_than_seconds: float) -> int:
-    """Remove the temp files that writes of `path` left behind when their process was
-    killed between writing and renaming, once older than `older_than_seconds` (a younger
-    one may belong to a write in progress); returns how many were removed."""
+def remove_stale(paths: Iterable[Path], older_than_seconds: float) -> int:
+    """Remove those of `paths` (files or directories) last changed more than
+    `older_than_seconds` ago: a younger one may belong to a write in progress. Returns how
+    many were removed."""
     removed = 0
     cutoff = time.time() - older_than_seconds
-    for temp in Path(path).parent.glob(f".{Path(path).name}.*.tmp"):
+    for path in paths:
         try:
-            if temp.lstat().st_mtime < cutoff:
-                temp.unlink()
-                removed += 1
+            if path.lstat().st_mtime >= cutoff:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink()
         except FileNotFoundError:
-            pass
+            continue
+        removed += 1
     return removed
+
+
+def remove_stale_temps(path: Path, older_than_seconds: float) -> int:
+    """Remove the temp files that writes of `path` left behind when their process was
+    killed between writing and renaming, once older than `older_than_seconds`."""
+    path = Path(path)
+    return remove_stale(path.parent.glob(f".{path.name}.*.tmp"), older_than_seconds)
 
 
 def atomic_write(path: Path, text: str, validate: Validator | None = None,

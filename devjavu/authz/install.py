@@ -2,9 +2,7 @@
 import contextlib
 import functools
 import logging
-import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import svn.core
@@ -28,6 +26,8 @@ _STALE_KEY = "devjavu.authz.stale"
 _ADMINS_KEY = "devjavu.authz.admins"
 # How a failure or a stale groups file is named among project names.
 GROUPS_FILE = "authz/groups"
+# The temporary directories of reference_files().
+_CHECKING_PREFIX = ".check-"
 
 
 class AuthzError(RuntimeError):
@@ -46,7 +46,7 @@ def reference_files(beside: Path | None = None):
     checked through an authz file that grants only the admins' group. They go in a
     temporary directory in `beside` (the data directory's authz/, so that a full /tmp
     cannot stop access changes), else in the system's."""
-    with tempfile.TemporaryDirectory(prefix=".check-", dir=beside) as directory:
+    with tempfile.TemporaryDirectory(prefix=_CHECKING_PREFIX, dir=beside) as directory:
         no_admins, admins_only = Path(directory, "no-admins"), Path(directory, "admins-only")
         no_admins.write_text(f"[groups]\n{SITE_ADMINS_GROUP} =\n")
         admins_only.write_text(f"[/]\n{SITE_ADMINS_RULE} = rw\n")
@@ -208,12 +208,8 @@ def remove_leftovers(settings: Settings, project_names, older_than_seconds=3600)
     removed = fsutil.remove_stale_temps(settings.authz_groups_path, older_than_seconds)
     for name in project_names:
         removed += fsutil.remove_stale_temps(authz_path(settings, name), older_than_seconds)
-    cutoff = time.time() - older_than_seconds
-    for directory in settings.authz_dir.glob(".check-*"):
-        if directory.lstat().st_mtime < cutoff:
-            shutil.rmtree(directory, ignore_errors=True)
-            removed += 1
-    return removed
+    return removed + fsutil.remove_stale(settings.authz_dir.glob(f"{_CHECKING_PREFIX}*"),
+                                         older_than_seconds)
 
 
 def _live_projects(db: Session) -> list[Project]:

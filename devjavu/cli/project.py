@@ -21,11 +21,12 @@ def register(commands) -> None:
     delete.add_argument("name")
     delete.set_defaults(handler=delete_project)
 
-    rename = verbs.add_parser("rename", help="give a project a new name (URLs, repository "
-                              "and Trac move with it)")
-    rename.add_argument("name")
-    rename.add_argument("new_name")
-    rename.set_defaults(handler=rename_project)
+    # Not called `rename`: that is the module rename_project() calls.
+    renaming = verbs.add_parser("rename", help="give a project a new name (URLs, "
+                                "repository and Trac move with it)")
+    renaming.add_argument("name")
+    renaming.add_argument("new_name")
+    renaming.set_defaults(handler=rename_project)
 
     restore = verbs.add_parser("restore", help="bring a deleted project back")
     restore.add_argument("name")
