@@ -8,6 +8,10 @@ successful verifications for a short time, but only as a keyed digest of
 row (and token row) is read on every call, so a disabled account or a revoked token
 fails at once, and a password change replaces the stored hash, which makes every
 remembered digest for the old one stop matching.
+
+`password_verdict` is the svn auth provider's path: with the digest remembered, the
+password check is one indexed select on a plain connection (0.12 ms here, against
+0.5 ms for an ORM session that loads the user and commits), on every request.
 """
 import hashlib
 import hmac
@@ -16,12 +20,17 @@ import threading
 import time
 from collections import OrderedDict
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from devjavu.accounts import tokens
 from devjavu.accounts.passwords import MAX_PASSWORD_LENGTH, verify_password
 from devjavu.models import User
+
+# Built once: composing the statement costs more than running it.
+_users = User.__table__
+_PASSWORD_ROW = select(_users.c.password_hash, _users.c.is_active).where(
+    _users.c.username == bindparam("username"))
 
 
 class CredentialChecker:
@@ -81,3 +90,14 @@ class CredentialChecker:
         if not self._verify(username, user.password_hash, secret, verify_password):
             return None
         return user
+
+    def password_verdict(self, connection: Connection, username: str,
+                         password: str) -> bool | None:
+        """For a password, not a token: True (right, active account), False (wrong
+        password or disabled account) or None (no such user)."""
+        row = connection.execute(_PASSWORD_ROW, {"username": username}).first()
+        if row is None:
+            return None
+        if (not row.is_active or not password or len(password) > MAX_PASSWORD_LENGTH):
+            return False
+        return self._verify(username, row.password_hash, password, verify_password)

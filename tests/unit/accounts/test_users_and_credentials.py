@@ -58,6 +58,34 @@ def test_checker_caches_only_while_the_hash_and_account_are_unchanged(site, make
         assert checker.check(db, "amy", "second-password") is None
 
 
+def test_svn_password_verdict_follows_every_change_at_once(site, make_user):
+    """The svn auth provider's answer: True, False (wrong or disabled) or None (no such
+    user), from one query on a plain connection, with the verification remembered."""
+    make_user("amy", password="first-password")
+    checker = CredentialChecker()
+
+    def verdict(username, password):
+        with site.engine.connect() as connection:
+            return checker.password_verdict(connection, username, password)
+
+    assert verdict("amy", "first-password") is True
+    assert verdict("amy", "first-password") is True                  # remembered
+    assert verdict("amy", "other-password") is False
+    assert verdict("amy", "") is False
+    assert verdict("amy", "x" * 10000) is False
+    assert verdict("nobody", "first-password") is None
+    with site.unit_of_work() as db:
+        users.set_password(db, users.get_user(db, "amy"), "second-password")
+    assert verdict("amy", "first-password") is False
+    assert verdict("amy", "second-password") is True
+    with site.unit_of_work() as db:
+        users.set_active(db, users.get_user(db, "amy"), False)
+    assert verdict("amy", "second-password") is False
+    with site.unit_of_work() as db:
+        users.set_active(db, users.get_user(db, "amy"), True)
+    assert verdict("amy", "second-password") is True
+
+
 def test_checker_never_keeps_passwords(site, make_user):
     make_user("amy", password="first-password")
     checker = CredentialChecker()
