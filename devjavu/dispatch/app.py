@@ -22,8 +22,7 @@ from devjavu.dispatch.plugins import resolve_trac_plugins
 from devjavu.dispatch.templatecache import SharedBytecodeCache, share_compiled_templates
 from devjavu.dispatch.tracrequest import serve_trac
 from devjavu.projects.names import NAME_RE, RESERVED_NAMES
-from devjavu.projects.roles import may_see, role_of
-from devjavu.projects.service import find_project
+from devjavu.projects.roles import project_access
 from devjavu.site import Site
 from devjavu.tracplugin import access
 
@@ -90,10 +89,7 @@ class Dispatcher:
                 user = identify(db, self.checker, environ)
             except BadCredentials:
                 return _unauthorized(start_response)
-            project = find_project(db, name)
-            role = role_of(db, user, project) if project is not None else None
-            visible = (project is not None and project.deleted_at is None
-                       and may_see(project, role))
+            visible, role = project_access(db.connection(), user, name)
             username = user.username if user is not None else None
             db.commit()      # a session's last-seen time, a token's last use
         if not visible:
@@ -125,12 +121,9 @@ class Dispatcher:
 
     def _access_lookup(self, project_name: str, username: str) -> access.Access:
         with self.site.reading() as db:
-            project = find_project(db, project_name)
-            if project is None or project.deleted_at is not None:
-                return access.Access(project_name, username, None, False)
             user = find_user(db, username) if username != "anonymous" else None
-            role = role_of(db, user, project)
-            return access.Access(project_name, username, role, may_see(project, role))
+            visible, role = project_access(db.connection(), user, project_name)
+            return access.Access(project_name, username, role, visible)
 
 
 def _see_other(start_response, location: str):

@@ -3,7 +3,7 @@
 Site admins act as owners everywhere. Anyone else may read a public project and
 cannot see a private one at all.
 """
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from devjavu.models import Membership, Project, Role, User
@@ -39,14 +39,40 @@ def parse_role(text: str) -> Role:
                          f"{', '.join(r.value for r in Role)}.") from None
 
 
+# Built once: every Trac page asks who may see it, and composing a statement costs more
+# than running it.
+_projects = Project.__table__
+_memberships = Membership.__table__
+_LIVE_PROJECT = select(_projects.c.id, _projects.c.is_private).where(
+    _projects.c.name == bindparam("name"), _projects.c.deleted_at.is_(None))
+_MEMBER_ROLE = select(_memberships.c.role).where(
+    _memberships.c.project_id == bindparam("project_id"),
+    _memberships.c.user_id == bindparam("user_id"))
+
+
 def role_of(db: Session, user: User | None, project: Project) -> Role | None:
     """The role `user` acts with on `project`: site admins are owners; None for others."""
+    return _role(db.connection(), user, project.id)
+
+
+def _role(connection: Connection, user: User | None, project_id: int) -> Role | None:
     if user is None or not user.is_active:
         return None
     if user.is_admin:
         return Role.OWNER
-    return db.scalar(select(Membership.role).where(Membership.project_id == project.id,
-                                                    Membership.user_id == user.id))
+    return connection.execute(_MEMBER_ROLE, {"project_id": project_id,
+                                             "user_id": user.id}).scalar()
+
+
+def project_access(connection: Connection, user: User | None,
+                   name: str) -> tuple[bool, Role | None]:
+    """Whether `user` (None: anonymous) may see the project called `name`, and their role
+    on it; a project that does not exist or is in the trash is seen by no one."""
+    project = connection.execute(_LIVE_PROJECT, {"name": name}).first()
+    if project is None:
+        return False, None
+    role = _role(connection, user, project.id)
+    return may_see(project, role), role
 
 
 def may_see(project: Project, role: Role | None) -> bool:

@@ -1,8 +1,10 @@
 import pytest
 
-from devjavu.models import Role
+from devjavu.accounts.users import get_user, set_active
+from devjavu.clock import utcnow
+from devjavu.models import Membership, Project, Role
 from devjavu.projects.roles import (SVN_ACCESS, TRAC_VIEW_ACTIONS, parse_role,
-                                    trac_allows)
+                                    project_access, trac_allows)
 
 
 def test_svn_access_by_role():
@@ -37,3 +39,36 @@ def test_parse_role():
     assert parse_role("viewer") is Role.VIEWER
     with pytest.raises(ValueError, match="Unknown role 'boss'.*owner, developer, viewer"):
         parse_role("boss")
+
+
+def test_project_access_is_what_the_database_says_at_each_call(site, make_user):
+    """Every Trac page starts with this lookup; a change is seen by the next call."""
+    make_user("amy")
+    make_user("bob")
+    make_user("ada", admin=True)
+    with site.unit_of_work() as db:
+        amy = get_user(db, "amy")
+        for name, private in (("open", False), ("closed", True)):
+            project = Project(name=name, description="", is_private=private)
+            db.add(project)
+            db.add(Membership(project=project, user=amy, role=Role.VIEWER))
+
+    def access(username, name):
+        with site.reading() as db:
+            user = get_user(db, username) if username else None
+            return project_access(db.connection(), user, name)
+
+    assert access(None, "open") == (True, None)
+    assert access(None, "closed") == (False, None)
+    assert access("bob", "closed") == (False, None)
+    assert access("amy", "closed") == (True, Role.VIEWER)
+    assert access("ada", "closed") == (True, Role.OWNER)
+    assert access("amy", "missing") == (False, None)
+    with site.unit_of_work() as db:
+        set_active(db, get_user(db, "amy"), False)
+    assert access("amy", "closed") == (False, None)
+    assert access("amy", "open") == (True, None)
+    with site.unit_of_work() as db:
+        db.query(Project).filter_by(name="open").one().deleted_at = utcnow()
+    assert access(None, "open") == (False, None)
+    assert access("ada", "open") == (False, None)
