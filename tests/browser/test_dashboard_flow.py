@@ -74,6 +74,8 @@ def test_signup_fields_have_visible_labels(site, browser):
         labels = browser.find_elements(By.CSS_SELECTOR, f"label[for='{field_id}']")
         assert field_id and labels, f"{field.get_attribute('name')} has no label"
         assert labels[0].is_displayed() and labels[0].text.strip()
+    # Screen readers pick the voice from the page's language.
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
 
 
 def test_first_hour_on_a_new_site(site, browser):
