@@ -15,8 +15,7 @@ from devjavu.apacheconf.running import configuration_in_use
 from devjavu.authz.build import (SITE_ADMINS_GROUP, SITE_ADMINS_RULE, expected_access_of,
                                  parse_authz_root, parse_site_admins, project_rules,
                                  render_groups, render_project_authz, site_admins)
-from devjavu import fsutil
-from devjavu.fsutil import atomic_write, atomic_write_many
+from devjavu.fsutil import atomic_write, atomic_write_many, remove_stale, remove_stale_temps
 from devjavu.models import Membership, Project, User, hooks
 from devjavu.settings import Settings
 
@@ -205,11 +204,11 @@ def out_of_step(db: Session, settings: Settings) -> list[str]:
 def remove_leftovers(settings: Settings, project_names, older_than_seconds=3600) -> int:
     """Temp files and checking directories that a killed process left in the authz
     locations (never read by Apache, but they pile up); returns how many were removed."""
-    removed = fsutil.remove_stale_temps(settings.authz_groups_path, older_than_seconds)
+    removed = remove_stale_temps(settings.authz_groups_path, older_than_seconds)
     for name in project_names:
-        removed += fsutil.remove_stale_temps(authz_path(settings, name), older_than_seconds)
-    return removed + fsutil.remove_stale(settings.authz_dir.glob(f"{_CHECKING_PREFIX}*"),
-                                         older_than_seconds)
+        removed += remove_stale_temps(authz_path(settings, name), older_than_seconds)
+    return removed + remove_stale(settings.authz_dir.glob(f"{_CHECKING_PREFIX}*"),
+                                  older_than_seconds)
 
 
 def _live_projects(db: Session) -> list[Project]:
