@@ -52,6 +52,16 @@ def reference_files(beside: Path | None = None):
         yield no_admins, admins_only
 
 
+# What to ask Subversion to confirm each access: (level, granted?). Subversion refuses
+# write-only rules, so write granted implies read, and read refused implies no write;
+# each check costs ~10 us in the bindings, twenty per file of ten members otherwise.
+_QUESTIONS = {
+    "rw": ((svn.repos.svn_authz_write, True),),
+    "r": ((svn.repos.svn_authz_read, True), (svn.repos.svn_authz_write, False)),
+    "": ((svn.repos.svn_authz_read, False),),
+}
+
+
 def _check_with_subversion(path: Path, authz: Path, groups: Path,
                            access: dict[str, str]) -> None:
     """Subversion's own authz parser (the one mod_authz_svn uses, in-process: a
@@ -63,11 +73,10 @@ def _check_with_subversion(path: Path, authz: Path, groups: Path,
         for username, expected in access.items():
             if username == "*":
                 continue                   # the bindings cannot ask for anonymous
-            for level, letter in ((svn.repos.svn_authz_read, "r"),
-                                  (svn.repos.svn_authz_write, "w")):
+            for level, wanted in _QUESTIONS[expected]:
                 granted = svn.repos.authz_check_access(rules, "", "/", username, level,
                                                        pool)
-                if bool(granted) != (letter in expected):
+                if bool(granted) != wanted:
                     raise AuthzError(f"{path} gives {username} the wrong access")
     except svn.core.SubversionException as e:
         raise AuthzError(f"Subversion rejects {path}: {e}") from None

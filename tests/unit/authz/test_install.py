@@ -248,3 +248,28 @@ def test_leftovers_of_killed_writes_are_removed_once_old(site, project):
     assert not any(path.exists() for path in old + [checking])
     assert fresh.exists() and _authz_bytes(site, project) == before
     assert site.settings.authz_groups_path.exists()
+
+
+@pytest.mark.parametrize("rules, expected", [
+    ("alice = r", {"alice": "rw"}),     # write expected, read only granted
+    ("alice = rw", {"alice": "r"}),     # read only expected, write granted
+    ("bob = r", {"alice": "r"}),        # read expected, nothing granted
+    ("alice = r", {"alice": ""}),       # nothing expected, read granted
+    ("* = rw", {"alice": "r"}),         # granted through the anonymous rule
+])
+def test_subversion_check_catches_each_wrong_access(tmp_path, rules, expected):
+    """Subversion's check alone (without the read-back) tells every access apart, though
+    it asks one question for "rw" and for none, and two for "r"."""
+    path = tmp_path / "authz"
+    path.write_text(f"[/]\n{rules}\n")
+    with install.reference_files(tmp_path) as (no_admins, _):
+        with pytest.raises(install.AuthzError, match="wrong access"):
+            install._check_with_subversion(path, path, no_admins, expected)
+
+
+def test_subversion_check_accepts_each_right_access(tmp_path):
+    path = tmp_path / "authz"
+    path.write_text("[/]\nalice = rw\nbob = r\ncarol =\n")
+    with install.reference_files(tmp_path) as (no_admins, _):
+        install._check_with_subversion(path, path, no_admins,
+                                       {"alice": "rw", "bob": "r", "carol": "", "dave": ""})
