@@ -3,7 +3,7 @@
 Each project's file grants its members their access and the site admins' group full
 access; the groups file, shared by every repository, says who the site admins are.
 """
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from devjavu.models import Membership, Project, User
@@ -15,6 +15,9 @@ SITE_ADMINS_RULE = f"@{SITE_ADMINS_GROUP}"
 # Up to this many projects, their memberships are selected by id; beyond, all are read
 # (one scan beats a huge IN list, which SQLite caps at 32,766 values).
 _FILTER_UP_TO = 500
+# Access by the role as stored: a full regeneration reads every membership, and turning
+# 100,000 stored roles into Role members costs as much as the query itself.
+_SVN_ACCESS_BY_STORED_ROLE = {role.value: access for role, access in SVN_ACCESS.items()}
 
 
 def expected_access(db: Session, project: Project) -> dict[str, str]:
@@ -29,13 +32,14 @@ def expected_access_of(db: Session, projects: list[Project]) -> dict[int, dict[s
     access: dict[int, dict[str, str]] = {
         project.id: ({} if project.is_private else {"*": PUBLIC_SVN_ACCESS})
         for project in projects}
-    members = (select(Membership.project_id, User.username, Membership.role)
+    members = (select(Membership.project_id, User.username,
+                      type_coerce(Membership.role, String))
                .join(Membership.user).where(User.is_active.is_(True)))
     if len(access) <= _FILTER_UP_TO:
         members = members.where(Membership.project_id.in_(list(access)))
     for project_id, username, role in db.execute(members):
         if project_id in access:
-            access[project_id][username] = SVN_ACCESS[role]
+            access[project_id][username] = _SVN_ACCESS_BY_STORED_ROLE[role]
     return access
 
 
