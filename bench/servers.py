@@ -10,6 +10,12 @@ from pathlib import Path
 from tests.support.processes import descendants, stop_group
 
 APACHE_BINARY = "/usr/sbin/apache2"
+# A server has started once its processes are idle, not when its port opens: our Apache's
+# children load the svn auth provider's Python as they start, and a first round measured
+# meanwhile ran at half the rate of the others.
+QUIET_INTERVAL_S = 0.5
+QUIET_CPU_SHARE = 0.05        # of one CPU, over QUIET_INTERVAL_S
+QUIET_TIMEOUT_S = 60
 
 
 class ServerFailed(RuntimeError):
@@ -50,6 +56,7 @@ class ApacheServer:
         self.console_log = log_dir / f"{name}.console.log"
         self.process: subprocess.Popen | None = None
         self.conf = conf          # the bare baselines' own config; ours renders its own
+        self.settling_seconds = 0.0
 
     def start(self, timeout: float = 300) -> None:
         with open(self.console_log, "w") as console:
@@ -63,11 +70,37 @@ class ApacheServer:
                                    f"{self.logs()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
+                    break
             except OSError:
                 time.sleep(0.2)
-        self.stop()
-        raise ServerFailed(f"{self.name}: nothing listening on {self.port}:\n{self.logs()}")
+        else:
+            self.stop()
+            raise ServerFailed(f"{self.name}: nothing listening on {self.port}:\n"
+                               f"{self.logs()}")
+        self.settling_seconds = self._wait_until_quiet()
+
+    def _cpu_by_process(self) -> dict[int, float]:
+        used = {}
+        for pid in self.descendants() | {self.process.pid}:
+            try:
+                used[pid] = cpu_seconds(pid)
+            except OSError:           # exited meanwhile
+                continue
+        return used
+
+    def _wait_until_quiet(self) -> float:
+        """Seconds until the server's processes, together, used less than
+        QUIET_CPU_SHARE of a CPU over QUIET_INTERVAL_S (at most QUIET_TIMEOUT_S)."""
+        started = time.monotonic()
+        before = self._cpu_by_process()
+        while time.monotonic() - started < QUIET_TIMEOUT_S:
+            time.sleep(QUIET_INTERVAL_S)
+            now = self._cpu_by_process()
+            busy = sum(now[pid] - before.get(pid, 0.0) for pid in now)
+            if busy < QUIET_CPU_SHARE * QUIET_INTERVAL_S:
+                break
+            before = now
+        return time.monotonic() - started
 
     def logs(self) -> str:
         texts = []
