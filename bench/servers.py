@@ -56,7 +56,6 @@ class ApacheServer:
         self.console_log = log_dir / f"{name}.console.log"
         self.process: subprocess.Popen | None = None
         self.conf = conf          # the bare baselines' own config; ours renders its own
-        self.settling_seconds = 0.0
 
     def start(self, timeout: float = 300) -> None:
         with open(self.console_log, "w") as console:
@@ -77,7 +76,7 @@ class ApacheServer:
             self.stop()
             raise ServerFailed(f"{self.name}: nothing listening on {self.port}:\n"
                                f"{self.logs()}")
-        self.settling_seconds = self._wait_until_quiet()
+        self._wait_until_quiet()
 
     def _cpu_by_process(self) -> dict[int, float]:
         used = {}
@@ -88,9 +87,9 @@ class ApacheServer:
                 continue
         return used
 
-    def _wait_until_quiet(self) -> float:
-        """Seconds until the server's processes, together, used less than
-        QUIET_CPU_SHARE of a CPU over QUIET_INTERVAL_S (at most QUIET_TIMEOUT_S)."""
+    def _wait_until_quiet(self) -> None:
+        """Until the server's processes, together, use less than QUIET_CPU_SHARE of a
+        CPU over QUIET_INTERVAL_S (at most QUIET_TIMEOUT_S)."""
         started = time.monotonic()
         before = self._cpu_by_process()
         while time.monotonic() - started < QUIET_TIMEOUT_S:
@@ -98,9 +97,8 @@ class ApacheServer:
             now = self._cpu_by_process()
             busy = sum(now[pid] - before.get(pid, 0.0) for pid in now)
             if busy < QUIET_CPU_SHARE * QUIET_INTERVAL_S:
-                break
+                return
             before = now
-        return time.monotonic() - started
 
     def logs(self) -> str:
         texts = []

@@ -1,4 +1,5 @@
-"""The daemon's start-up heap is collected once, then left out of later collections."""
+"""devjavu/wsgi.py: the daemon's start-up heap is collected once, then left out of later
+collections."""
 import gc
 import weakref
 
