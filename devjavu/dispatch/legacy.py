@@ -1,14 +1,46 @@
-"""The old service's long Trac URLs, answered with a 301 to the short one."""
-import re
+"""The old service's long Trac URLs, answered with a 301 to the short one.
 
-_LEGACY_RE = re.compile(r"^/(?:projects/(?P<a>[^/]+)/trac|trac/(?P<b>[^/]+))(?P<rest>/.*)?$")
+The Location is built from checked parts only: a valid project name, then the rest of
+the path and the query string percent-encoded, so that no CR, LF, tab, backslash or
+leading `//` reaches a browser, which would read them as another host or header.
+"""
+import re
+from urllib.parse import quote
+
+from devjavu.projects.names import ProjectNameError, validate_project_name
+
+_LEGACY_RE = re.compile(r"/(?:projects/(?P<a>[^/]+)/trac|trac/(?P<b>[^/]+))(?P<rest>/.*)?",
+                        re.DOTALL)
+
+# Kept as they are in the path: RFC 3986's pchar and "/", never "%" or "\".
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+# The query string arrives still encoded, so its escapes ("%") stay as they are.
+_QUERY_SAFE = _PATH_SAFE + "?%"
+
+
+def _wsgi_bytes(text: str) -> bytes | None:
+    """The request's own bytes: a WSGI server hands them over as latin-1 (PEP 3333)."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
 
 
 def legacy_target(path_info: str, query_string: str) -> str | None:
-    """The short URL path for a legacy one (query string kept), or None."""
-    match = _LEGACY_RE.match(path_info)
+    """The short URL path for a legacy one (query string kept), or None when `path_info`
+    is not a legacy URL of a valid project name."""
+    match = _LEGACY_RE.fullmatch(path_info)
     if match is None:
         return None
-    project = match.group("a") or match.group("b")
-    target = f"/{project}{match.group('rest') or '/'}"
-    return f"{target}?{query_string}" if query_string else target
+    try:
+        project = validate_project_name(match.group("a") or match.group("b"))
+    except ProjectNameError:
+        return None
+    rest = _wsgi_bytes(match.group("rest") or "/")
+    query = _wsgi_bytes(query_string)
+    if rest is None or query is None:
+        return None
+    # The name is quoted too, so that a pattern that lets a stray character through
+    # still cannot end the header or the path segment.
+    target = f"/{quote(project, safe='')}{quote(rest, safe=_PATH_SAFE)}"
+    return f"{target}?{quote(query, safe=_QUERY_SAFE)}" if query else target
