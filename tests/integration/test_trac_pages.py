@@ -1,5 +1,6 @@
 """Each project's Trac on its short URL, through the real Apache and dispatcher."""
 import re
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -66,6 +67,28 @@ def test_legacy_urls_redirect_permanently(site, path, query, target):
     response = requests.get(url, allow_redirects=False)
     assert response.status_code == 301
     assert response.headers["Location"].endswith(target)
+
+
+@pytest.mark.parametrize("path", [
+    "/trac/%5Cevil.example/", "/trac/%5C%5Cevil.example/", "/projects/%09/trac/wiki",
+    "/trac/%0d%0aSet-Cookie:%20x=1/", "/trac/pub%0a/", "/trac//evil.example/",
+    "/trac/%2F%2Fevil.example/", "/trac/caf%C3%A9/", "/projects/%E2%80%8Epub/trac/",
+])
+def test_legacy_attack_urls_are_not_redirected(site, path):
+    response = requests.get(site.http_url + path, allow_redirects=False)
+    assert response.status_code == 404 and "Location" not in response.headers
+
+
+@pytest.mark.parametrize("path,location", [
+    ("/trac/pub/%5Cevil.example/", "/pub/%5Cevil.example/"),
+    ("/trac/pub//evil.example/", "/pub/evil.example/"),     # Apache merges slashes
+    ("/projects/pub/trac/wiki/%09%0d%0a", "/pub/wiki/%09%0D%0A"),
+])
+def test_legacy_location_stays_on_the_site(site, path, location):
+    response = requests.get(site.http_url + path + "?next=%5Cevil", allow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(location + "?next=%5Cevil")
+    assert urlsplit(response.headers["Location"]).hostname in (None, "127.0.0.1")
 
 
 @pytest.mark.parametrize("who,status", [(None, 404), ("nora", 404), ("vic", 200),
