@@ -1,5 +1,6 @@
 """Sign up, log in, log out, password reset: the forms and the security around them."""
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -118,19 +119,48 @@ def test_too_many_failures_from_one_address(app_factory, add_user):
                             ).status_int == 303
 
 
-@pytest.mark.parametrize("came_from,landing", [
-    ("/demo/wiki/Start?version=2", "/demo/wiki/Start?version=2"),
-    ("https://evil.example/", "/dashboard"),
-    ("//evil.example/", "/dashboard"),
-    ("/\\evil.example", "/dashboard"),
-])
+# Browsers drop tabs and line breaks in a URL, read "\\" as "/" and strip leading
+# blanks; what would then name another host must land on the default page.
+OFF_SITE = ["https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example",
+            "/\r\n/evil.example", "/\n/evil.example", "\t//evil.example", " //evil.example",
+            "/\x00/evil.example", "/\x0b/evil.example", "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)", "http:/evil.example", "%2F%2Fevil.example",
+            "\\\\evil.example"]
+# Encoded, these are paths on this site: they stay, in one ASCII form.
+ON_SITE = [("/demo/wiki/Start?version=2", "/demo/wiki/Start?version=2"),
+           ("/%2F%2Fevil.example/", "/%2F%2Fevil.example/"),
+           ("/%5Cevil.example", "/%5Cevil.example"),
+           ("/%09/evil.example", "/%09/evil.example"),
+           ("/%0d%0aSet-Cookie:x=1", "/%0d%0aSet-Cookie:x=1"),
+           ("/demo/wiki/Caf\u00e9", "/demo/wiki/Caf%C3%A9"),
+           ("/\u3000/evil.example", "/%E3%80%80/evil.example")]
+
+
+def _stays_here(location: str, landing: str) -> None:
+    parts = urlsplit(location)
+    assert parts.hostname == "localhost" and location.isascii(), location
+    assert location.endswith(landing) and not re.search(r"[\x00-\x20\\]", location)
+
+
+@pytest.mark.parametrize("came_from,landing",
+                         [(value, "/dashboard") for value in OFF_SITE] + ON_SITE)
 def test_login_returns_only_to_this_site(app_factory, add_user, came_from, landing):
     add_user("amy")
     b = app_factory()
     response = b.submit("/login", {"username": "amy", "password": "a-good-password",
                                    "came_from": came_from})
-    assert response.location.endswith(landing)
-    assert "evil.example" not in response.location
+    assert response.status_int == 303
+    _stays_here(response.location, landing)
+
+
+@pytest.mark.parametrize("came_from", OFF_SITE)
+def test_signup_and_logout_return_only_to_this_site(app_factory, came_from):
+    amy = app_factory()
+    _stays_here(amy.sign_up("amy", came_from=came_from).location, "/dashboard")
+    response = amy.submit("/logout", {"came_from": came_from}, form_page="/logout")
+    _stays_here(response.location, "/")
+    page = app_factory().get("/login", params={"came_from": came_from})
+    assert 'name="came_from" value="/dashboard"' in page.text
 
 
 def test_password_reset_by_email(app_factory, add_user, mailbox):

@@ -1,4 +1,6 @@
 """Sign up, log in, log out, and reset a forgotten password."""
+from urllib.parse import quote
+
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
@@ -10,11 +12,22 @@ from devjavu.projects import invitations
 from devjavu.sitesettings import SignupMode, signup_mode
 
 
+# Kept as they are in a path and query; the rest (spaces, quotes, non-ASCII) is
+# percent-encoded, since a Location header carries ASCII only.
+_CAME_FROM_SAFE = "/?#[]@!$&'()*+,;=:%-._~"
+
+
 def safe_came_from(value: str | None, default: str = "/dashboard") -> str:
-    """Only paths on this site: never another host (no open redirect)."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+    """A path on this site to go back to, else `default`: never another host.
+
+    Browsers drop tabs and line breaks inside a URL and read a backslash as a slash, so
+    "/\\t/evil" and "/\\evil" would become "//evil", another host; any control character
+    or backslash refuses the whole value."""
+    if not value or not value.startswith("/") or value.startswith("//"):
         return default
-    return value
+    if "\\" in value or any(ord(c) < 0x20 or ord(c) == 0x7f for c in value):
+        return default
+    return quote(value, safe=_CAME_FROM_SAFE)
 
 
 def client_address(request) -> str:
