@@ -1,5 +1,7 @@
 """The dashboard login is the Trac login: one cookie, Trac's links lead to the dashboard."""
+import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 
 def _setup(app_factory):
@@ -43,3 +45,16 @@ def test_dashboard_logout_ends_the_trac_login(app_factory):
     assert "logged in as" in amy.get("/open/").text
     amy.log_out()
     assert "logged in as" not in amy.get("/open/").text
+
+
+def test_trac_login_link_returns_only_to_this_site(app_factory):
+    _setup(app_factory)
+    guest = app_factory()
+    page = guest.get("/open/wiki/WikiStart", params="x=%5C%5Cevil.example%0d%0a&y=//evil")
+    link = re.search(r'href="(/login\?came_from=[^"]+)"', page.text).group(1)
+    came_from = parse_qs(urlsplit(html.unescape(link)).query)["came_from"][0]
+    assert came_from == "/open/wiki/WikiStart?x=%5C%5Cevil.example%0d%0a&y=//evil"
+    response = guest.submit("/login", {"username": "amy", "password": "a-good-password",
+                                       "came_from": came_from})
+    assert urlsplit(response.location).hostname == "localhost"
+    assert response.location.endswith(came_from)
