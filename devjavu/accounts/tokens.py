@@ -16,7 +16,7 @@ from devjavu.clock import utcnow
 from devjavu.models import AccessToken, User
 
 PREFIX = "djv_"
-TOKEN_RE = re.compile(r"^djv_([a-z0-9]{12})_([A-Za-z0-9_-]{32,64})$")
+TOKEN_RE = re.compile(r"\Adjv_([a-z0-9]{12})_([A-Za-z0-9_-]{32,64})\Z")   # \Z: no final "\n"
 MAX_NAME_LENGTH = 64
 MAX_TOKENS_PER_USER = 50
 _LAST_USED_INTERVAL = timedelta(minutes=1)

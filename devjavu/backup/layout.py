@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
-STAMP_RE = re.compile(r"^\d{8}T\d{6}Z$")
+STAMP_RE = re.compile(r"\A[0-9]{8}T[0-9]{6}Z\Z")   # [0-9]: \d takes any Unicode digit
 MANIFEST = "manifest.json"
 SQLITE_COPY = "database/devjavu.sqlite"
 POSTGRES_DUMP = "database/devjavu.pgdump"

@@ -1,7 +1,9 @@
 """What a project may be called."""
 import re
 
-NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+# \A and \Z, not ^ and $: "$" also matches before a final newline, and "alpha\n" would
+# pass every caller's NAME_RE.match.
+NAME_RE = re.compile(r"\A[a-z][a-z0-9-]{1,39}\Z")
 
 # Every top-level path the service answers itself, and a few it may want later: a project
 # of that name would be unreachable at its short URL.

@@ -89,7 +89,8 @@ def test_an_abandoned_transaction_moves_everything_back(demo):
 
 
 @pytest.mark.parametrize("new_name,message", [
-    ("svn", "reserved"), ("X", "2 to 40 characters"), ("demo", "already called"),
+    ("svn", "reserved"), ("X", "2 to 40 characters"), ("atlas\n", "2 to 40 characters"),
+    ("demo", "already called"),
     ("other", "already exists"), ("gone", "already exists"),
 ])
 def test_a_refused_rename_changes_nothing(demo, new_name, message):
