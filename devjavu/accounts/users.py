@@ -8,8 +8,17 @@ from devjavu import authz
 from devjavu.accounts.passwords import hash_password
 from devjavu.models import User
 
-USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
-EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,63}$")
+# Every pattern is anchored with \A and \Z: "$" also matches before a final newline, and
+# a name ending in one would break the authz file of each project it joins.
+USERNAME_RE = re.compile(r"\A[a-z][a-z0-9_.-]{1,31}\Z")
+# One address, never a list: the local part is a dot-atom (RFC 5322) without the quote
+# characters, so no comma, semicolon, angle bracket, quote, space, backslash, parenthesis
+# or colon can make a mail header name a second recipient; the domain is dot-separated
+# labels of letters, digits and inner hyphens.
+_ATOM = r"[A-Za-z0-9!#$%&*+/=?^_{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_RE = re.compile(
+    rf"\A(?=[^@]{{1,64}}@){_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}\Z")
 # Names Subversion or Trac treat specially, and names that would pass for staff.
 RESERVED_USERNAMES = frozenset({"anonymous", "authenticated", "admin", "root", "svn",
                                 "trac", "www-data", "devjavu", "system"})
@@ -30,7 +39,9 @@ def validate_username(username: str) -> str:
 
 
 def validate_email(email: str) -> str:
-    email = email.strip()
+    """The address without surrounding spaces; raises UserError unless it is exactly one
+    address (a newline or other control character anywhere is refused, not stripped)."""
+    email = email.strip(" ")
     if len(email) > 254 or not EMAIL_RE.match(email):
         raise UserError(f"Invalid email address {email!r}.")
     return email

@@ -1,8 +1,12 @@
+import email.utils
 import os
+import string
+import types
 
 import pytest
 
-from devjavu.accounts import users
+from devjavu import mail
+from devjavu.accounts import profile, signup, users
 from devjavu.accounts.credentials import CredentialChecker
 from devjavu.accounts.passwords import verify_password
 
@@ -29,6 +33,88 @@ def test_bad_input_is_refused(site, name, email, password, message):
             users.add_user(db, name, email, password)
     with site.reading() as db:
         assert users.list_users(db) == []
+
+
+# "$" matches before a final newline: each of these passed the `^...$` patterns. A name
+# ending in one broke the authz file of every project it joined; "admin\n" showed as
+# "admin" in Trac.
+NAMES_WITH_A_LINE_BREAK = ["eve\n", "admin\n", "anonymous\n", "eve\r\n", "eve\r",
+                           "\neve", "ev\ne"]
+# Each would reach more than one mailbox, or carry more than an address into a header.
+NOT_ONE_ADDRESS = [
+    "root,x@evil.example", "root;x@evil.example", "a@b.example\n", "a@b.example\r\n",
+    "a@b.example\r\nBcc: c@evil.example", "a@b.example\nBcc: c@evil.example",
+    "a@b.example, c@evil.example", '"root,x"@evil.example', "<a@b.example>",
+    "Eve <a@b.example>", "a b@x.example", "a\\b@x.example", "a(b)@x.example",
+    "a:b@x.example", "a@b.example\t", "\na@b.example", "root@localhost,x@evil.example",
+    ".a@x.example", "a.@x.example", "a..b@x.example", "a@-x.example", "a@x..example",
+    "a@x.example.", "a@x", "@x.example", "a@", "a" * 65 + "@x.example", "é@x.example",
+]
+
+
+@pytest.mark.parametrize("name", NAMES_WITH_A_LINE_BREAK)
+def test_a_username_with_a_line_break_cannot_sign_up(site, name):
+    with pytest.raises(signup.SignupError, match="Invalid username"):
+        with site.unit_of_work() as db:
+            signup.sign_up(db, name, "eve@example.com", "a-good-password")
+    with site.reading() as db:
+        assert users.list_users(db) == []
+
+
+@pytest.mark.parametrize("name", NAMES_WITH_A_LINE_BREAK)
+def test_a_username_with_a_line_break_cannot_be_added(site, name):
+    with pytest.raises(users.UserError, match="Invalid username"):
+        with site.unit_of_work() as db:
+            users.add_user(db, name, "eve@example.com", "a-good-password")
+    with site.reading() as db:
+        assert users.list_users(db) == []
+
+
+@pytest.mark.parametrize("address", NOT_ONE_ADDRESS)
+def test_an_email_field_takes_exactly_one_address(site, make_user, address):
+    with pytest.raises(signup.SignupError, match="Invalid email address"):
+        with site.unit_of_work() as db:
+            signup.sign_up(db, "eve", address, "a-good-password")
+    with site.reading() as db:
+        assert users.list_users(db) == []
+    make_user("amy", password="amy-password")
+    with pytest.raises(users.UserError, match="Invalid email address"):
+        with site.unit_of_work() as db:
+            profile.change_email(db, users.get_user(db, "amy"), "amy-password", address)
+    with site.reading() as db:
+        assert users.get_user(db, "amy").email == "amy@example.com"
+
+
+def _recipients(address):
+    """Whom smtplib's send_message would mail for a message to `address`."""
+    message = mail.make_message(types.SimpleNamespace(mail_from="site@example.com"),
+                                address, "subject", "body")
+    return [mailbox for _, mailbox in email.utils.getaddresses(message.get_all("To"))]
+
+
+def test_a_comma_in_the_local_part_reached_two_mailboxes():
+    """Why item 8 matters: the address the old pattern took is two recipients."""
+    assert _recipients("root,x@evil.example") == ["root", "x@evil.example"]
+
+
+@pytest.mark.parametrize("character", string.printable)
+def test_every_accepted_address_is_one_recipient(character):
+    """Each printable character, inside and at either end of the local part: if the
+    address is accepted, the mail goes to that one address and no other."""
+    for address in (f"a{character}b@x.example", f"{character}ab@x.example",
+                    f"ab{character}@x.example"):
+        try:
+            accepted = users.validate_email(address)
+        except users.UserError:
+            continue
+        assert _recipients(accepted) == [accepted], repr(address)
+
+
+@pytest.mark.parametrize("address", ["a@b.example", "first.last+tag@mail.example.co",
+                                     "o_k-1{x}|~!#$%&*/=?^@a-b.example", "A@EXAMPLE.COM"])
+def test_ordinary_addresses_are_accepted_as_they_are(address):
+    assert users.validate_email(f" {address} ") == address
+    assert _recipients(address) == [address]
 
 
 def test_usernames_are_unique_without_regard_to_case(site, make_user):

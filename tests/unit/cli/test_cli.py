@@ -28,6 +28,9 @@ def _fails_cleanly(result, message):
     (["project", "add", "svn", "--owner", "olga"], "reserved"),
     (["project", "add", "x", "--owner", "olga"], "2 to 40 characters"),
     (["project", "add", "Bad.Name", "--owner", "olga"], "2 to 40 characters"),
+    (["project", "add", "alpha\n", "--owner", "olga"], "2 to 40 characters"),
+    (["user", "add", "eve\n", "--email", "eve@example.com"], "Invalid username"),
+    (["user", "add", "eve", "--email", "root,x@evil.example"], "Invalid email address"),
     (["project", "add", "demo", "--owner", "olga"], "already exists"),
     (["project", "add", "fresh", "--owner", "ghost"], "No such user: 'ghost'"),
     (["member", "add", "demo", "olga", "--role", "boss"], "Unknown role 'boss'"),
@@ -37,9 +40,11 @@ def _fails_cleanly(result, message):
 ])
 def test_bad_input_is_one_line_and_exit_1(cli_site, args, message):
     _fails_cleanly(admin(cli_site, *args, check=False), message)
-    for name in ("svn", "x", "Bad.Name", "fresh"):
+    for name in ("svn", "x", "Bad.Name", "fresh", "alpha\n", "alpha"):
         assert not (cli_site.data_dir / "repos" / name).exists()
         assert not (cli_site.data_dir / "trac" / name).exists()
+    if args[:2] == ["user", "add"]:
+        assert "eve" not in admin(cli_site, "user", "list").stdout
 
 
 def test_user_add_reads_the_password_from_stdin(cli_site):
