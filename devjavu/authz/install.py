@@ -1,4 +1,11 @@
-"""Writing authz files: atomically, and only once validated against the database."""
+"""Writing authz files: atomically, and only once validated against the database.
+
+A project whose file cannot be written or fails validation loses its file (fail closed:
+mod_authz_svn then refuses every request to that repository, and to it alone) until a
+regeneration succeeds; the old file would keep granting what the database took away. The
+site admins' groups file, which every repository shares, keeps its previous version
+instead: without it every project would be locked at once.
+"""
 import contextlib
 import functools
 import logging
@@ -152,7 +159,10 @@ def _running_apache_lacks_groups_file(settings: Settings) -> bool:
 
 def write_authz_files(db: Session, settings: Settings, projects: list[Project]) -> list[str]:
     """Rewrite the authz files of `projects` that differ from the database, validated and
-    atomically; returns the names that failed (their previous file stays)."""
+    atomically; returns the names that failed. A project whose file failed to be written
+    or validated has it removed (see _shut_out); one whose repository is missing has none.
+    If the running Apache or the groups file would make Apache refuse every project's
+    file, each keeps its previous file and every name is returned."""
     if _running_apache_lacks_groups_file(settings):
         log.error("authz files not updated, the previous files stay: the running Apache "
                   "was started by an older DevjaVu, without the site admins' groups file; "
@@ -181,10 +191,26 @@ def write_authz_files(db: Session, settings: Settings, projects: list[Project]) 
     except OSError as e:          # no room, or no right, for the reference files
         failures = dict.fromkeys(changed, e)
     for path, error in failures.items():
-        name = changed[path][0]
-        log.error("authz for %s not updated, the previous file stays: %s", name, error)
-        failed.append(name)
+        failed.append(changed[path][0])
+        _shut_out(changed[path][0], path, error)
     return sorted(failed)
+
+
+def _shut_out(project_name: str, path: Path, error: Exception) -> None:
+    """The project's new file could not be installed: remove the live one, which may grant
+    what the database no longer does (a member removed, the project made private). A
+    missing per-repository file makes mod_authz_svn refuse that repository only, and
+    unlinking needs no free disk space; out_of_step() lists the project until a
+    regeneration writes its file."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:
+        log.critical("authz for %s not updated (%s), and its previous file could not be "
+                     "removed, so it may still grant revoked access: %s", project_name,
+                     error, e)
+        return
+    log.error("authz for %s not updated, so svn access to it is denied until it is: %s",
+              project_name, error)
 
 
 def regenerate_projects(db: Session, settings: Settings, names) -> list[str]:
@@ -203,7 +229,7 @@ def regenerate_all(db: Session, settings: Settings) -> list[str]:
 
 def out_of_step(db: Session, settings: Settings) -> list[str]:
     """What on disk is not what the database says it should be: GROUPS_FILE first, then
-    projects by name."""
+    projects by name (among them any shut out by a failed write, whose file is missing)."""
     groups = _on_disk(settings.authz_groups_path) != render_groups(site_admins(db))
     return [GROUPS_FILE] * groups + [
         project.name for project, path, _, text

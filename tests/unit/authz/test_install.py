@@ -1,5 +1,7 @@
-"""Installing authz files: atomic, validated, and a failure leaves the old file."""
+"""Installing authz files: atomic, validated; a project whose file fails loses it (its
+repository refused until the next regeneration), the shared groups file keeps its old one."""
 import os
+import subprocess
 import time
 
 import pytest
@@ -7,9 +9,11 @@ from sqlalchemy import select
 
 from devjavu import authz, fsutil
 from devjavu.accounts import users
+from devjavu.accounts.passwords import hash_password
 from devjavu.authz import install
+from devjavu.monitor.checks import check_authz_in_step
 from devjavu.projects import service
-from devjavu.models import Role
+from devjavu.models import Membership, Role, User
 from tests.support.authzfiles import svnauthz
 from tests.support.tmpfs import mounted_tmpfs
 
@@ -100,19 +104,103 @@ def test_membership_change_rewrites_after_commit_only(site, project):
     assert "dev = r\n" in _authz_bytes(site, project).decode()
 
 
-def test_invalid_output_leaves_previous_file_identical(site, project, monkeypatch):
-    before = _authz_bytes(site, project)
+def test_invalid_output_shuts_the_project_out_until_regenerated(site, project, monkeypatch,
+                                                                 caplog):
     monkeypatch.setattr(install, "render_project_authz",
                         lambda name, access: "[/]\n@undefined-group = rw\n")
     with site.unit_of_work() as db:
         service.add_member(db, service.get_project(db, project), users.get_user(db, "dev"),
                            Role.DEVELOPER)
-    assert _authz_bytes(site, project) == before
+    assert not authz.authz_path(site.settings, project).exists()
+    assert f"authz for {project} not updated, so svn access to it is denied" in caplog.text
     leftovers = [p for p in authz.authz_path(site.settings, project).parent.iterdir()
                  if p.name.startswith(".authz")]
     assert leftovers == []
     with site.reading() as db:
         assert authz.out_of_step(db, site.settings) == [project]
+    monkeypatch.undo()
+    with site.reading() as db:
+        assert authz.regenerate_all(db, site.settings) == []
+        assert authz.out_of_step(db, site.settings) == []
+    assert "dev = rw\n" in _authz_bytes(site, project).decode()
+
+
+def _member_named_as_an_old_database_might(site, project, username):
+    """A member whose name today's rules refuse, written straight to the database (as an
+    older release let in `eve\\n`): the project's file keeps what it said before."""
+    with site.unit_of_work() as db:
+        user = User(username=username, email="eve@example.com", is_admin=False,
+                    is_active=True, password_hash=hash_password("eve-secret-123"))
+        db.add(Membership(project=service.get_project(db, project), user=user,
+                          role=Role.DEVELOPER))
+
+
+def _project_made_private(site, project):
+    with site.unit_of_work() as db:
+        service.update_project(db, service.get_project(db, project), description="",
+                               private=True)
+
+
+def _full_regeneration(site, project):
+    with site.unit_of_work() as db:
+        service.get_project(db, project).is_private = True
+    with site.reading() as db:
+        assert authz.regenerate_all(db, site.settings) == [project]
+
+
+@pytest.mark.parametrize("change", [_project_made_private, _full_regeneration])
+def test_a_file_that_cannot_be_written_shuts_its_project_out(site, project, make_user,
+                                                              change, caplog):
+    """The attack of a name ending in a newline: the project can no longer get a valid
+    file, so the old one, which lets anonymous read, must not stay; the site admins'
+    groups file and other projects are untouched, /_health names the project, and once
+    the member is gone the next regeneration restores the right file."""
+    with site.unit_of_work() as db:
+        service.create_project(db, site.settings, "other", users.get_user(db, "olga"))
+    untouched = {path: path.read_bytes() for path in (
+        site.settings.authz_groups_path, authz.authz_path(site.settings, "other"))}
+    _member_named_as_an_old_database_might(site, project, "eve\n")
+    data_dir = site.settings.data_dir
+    assert svnauthz(data_dir, project, "accessof") == "r"          # anonymous, before
+
+    change(site, project)
+
+    project_file = authz.authz_path(site.settings, project)
+    assert not project_file.exists()
+    missing = subprocess.run(["svnauthz", "accessof", str(project_file)],
+                             capture_output=True, text=True)
+    assert missing.returncode != 0 and missing.stdout == ""   # Subversion grants nothing
+    assert f"authz for {project} not updated, so svn access to it is denied" in caplog.text
+    assert {path: path.read_bytes() for path in untouched} == untouched
+    with site.reading() as db:
+        assert authz.out_of_step(db, site.settings) == [project]
+    health = check_authz_in_step(site)
+    assert not health.ok and project in health.detail
+
+    with site.unit_of_work() as db:
+        eve = db.scalar(select(User).where(User.username == "eve\n"))
+        service.remove_member(db, service.get_project(db, project), eve)
+    with site.reading() as db:
+        assert authz.out_of_step(db, site.settings) == []
+    assert check_authz_in_step(site).ok
+    assert {name: svnauthz(data_dir, project, "accessof", *(("--username", name) if name
+                                                            else ()))
+            for name in ("olga", "dev", "")} == {"olga": "rw", "dev": "no", "": "no"}
+
+
+def test_an_apache_without_the_groups_file_keeps_every_previous_file(site, project,
+                                                                    monkeypatch):
+    """The upgrade case: an older Apache would refuse any new file, so failing closed
+    there would lock every project at once; each keeps its file, even a broken one."""
+    before = _authz_bytes(site, project)
+    monkeypatch.setattr(install, "configuration_in_use",
+                        lambda settings: "# an older DevjaVu's configuration\n")
+    _member_named_as_an_old_database_might(site, project, "eve\n")
+    _project_made_private(site, project)
+    assert _authz_bytes(site, project) == before
+    with site.reading() as db:
+        assert authz.regenerate_all(db, site.settings) == [project]
+    assert _authz_bytes(site, project) == before
 
 
 def test_regenerate_repairs_what_is_out_of_step(site, project):
@@ -200,7 +288,7 @@ def test_many_projects_are_written_in_one_batch(site, make_user):
             "[/]\n@undefined = rw\n" if name == "bulk03" else real_render(name, access)))
         with site.reading() as db:
             assert authz.regenerate_all(db, site.settings) == ["bulk03"]
-    assert _authz_bytes(site, "bulk03") == before["bulk03"]
+    assert not authz.authz_path(site.settings, "bulk03").exists()
     assert all("rita = rw\n" in _authz_bytes(site, name).decode()
                for name in before if name != "bulk03")
     with site.reading() as db:
@@ -210,24 +298,30 @@ def test_many_projects_are_written_in_one_batch(site, make_user):
     assert leftovers == []
 
 
-def test_full_authz_directory_keeps_every_file_and_raises_nothing(site, project, tiny_disk):
+def test_full_authz_directory_shuts_out_the_changed_project_only(site, project, tiny_disk):
     """The reference files for checking go in the data directory's authz/: with no room
-    there, a membership change still commits and every file keeps its bytes."""
+    there, a membership change still commits, nothing raises, the groups file keeps its
+    bytes, and the changed project, whose file cannot be checked, loses it."""
     from tests.support.tmpfs import fill
+    with site.unit_of_work() as db:
+        service.create_project(db, site.settings, "other", users.get_user(db, "olga"))
+    other = _authz_bytes(site, "other")
     authz_dir = site.settings.authz_dir
-    (tiny_disk / "groups").write_bytes(site.settings.authz_groups_path.read_bytes())
+    groups = site.settings.authz_groups_path.read_bytes()
+    (tiny_disk / "groups").write_bytes(groups)
     fill(tiny_disk / "filler")
     (authz_dir / "groups").unlink()
     authz_dir.rmdir()
     authz_dir.symlink_to(tiny_disk)
-    before = _authz_bytes(site, project)
     with site.unit_of_work() as db:
         service.add_member(db, service.get_project(db, project), users.get_user(db, "dev"),
                            Role.VIEWER)
-    assert _authz_bytes(site, project) == before
+    assert not authz.authz_path(site.settings, project).exists()
+    assert _authz_bytes(site, "other") == other
     with site.reading() as db:
         assert authz.out_of_step(db, site.settings) == [project]
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler", "groups"]
+    assert (tiny_disk / "groups").read_bytes() == groups
 
 
 def test_leftovers_of_killed_writes_are_removed_once_old(site, project):
