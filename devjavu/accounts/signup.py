@@ -1,5 +1,6 @@
 """Signing up: open, invite-only (single-use codes) or closed; the first account on a
-new site becomes its admin."""
+new site becomes its admin. A project invitation admits the address it was sent to,
+once, whatever the mode."""
 import hashlib
 import secrets
 
@@ -9,7 +10,8 @@ from sqlalchemy.orm import Session
 from devjavu import audit
 from devjavu.accounts.users import UserError, add_user
 from devjavu.clock import utcnow
-from devjavu.models import InviteCode, User
+from devjavu.models import Invitation, InviteCode, User
+from devjavu.projects import invitations
 from devjavu.sitesettings import SignupMode, signup_mode
 
 MAX_CODES_AT_ONCE = 100
@@ -41,21 +43,16 @@ def unused_code_count(db: Session) -> int:
 
 
 def sign_up(db: Session, username: str, email: str, password: str,
-            invite_code: str = "", ip: str = "", invited: bool = False) -> User:
-    """Create an account as the signup mode allows. `invited`: the person holds a
-    project invitation, which lets them in whatever the mode."""
+            invite_code: str = "", ip: str = "",
+            invitation: Invitation | None = None) -> User:
+    """Create an account as the signup mode allows. `invitation`: a project invitation
+    the person holds; sent to `email`, it lets them in whatever the mode, makes them a
+    member with its role and is used up with the account (one transaction)."""
     first_user = db.scalar(select(func.count(User.id))) == 0
-    mode = signup_mode(db)
+    admitted = invitation is not None and invitations.admits(invitation, email)
     code = None
-    if not first_user and not invited:
-        if mode == SignupMode.CLOSED:
-            raise SignupError("Sign-ups are closed on this site.")
-        if mode == SignupMode.INVITE_ONLY:
-            code = db.scalar(select(InviteCode).where(
-                InviteCode.code_hash == _hash(invite_code), InviteCode.used_at.is_(None)))
-            if not invite_code.strip() or code is None:
-                raise SignupError("This site is invite-only: enter a valid, unused "
-                                  "invite code.")
+    if not first_user and not admitted:
+        code = _code_for_mode(db, invite_code, invitation)
     try:
         user = add_user(db, username, email, password, is_admin=first_user)
     except UserError as e:
@@ -65,4 +62,28 @@ def sign_up(db: Session, username: str, email: str, password: str,
         code.used_by_id = user.id
     audit.record(db, audit.SIGNUP, actor=user, subject=user.username, ip=ip,
                  detail="first account: site admin" if first_user else "")
+    if admitted:
+        try:
+            invitations.accept(db, invitation, user, ip=ip)
+        except invitations.InvitationError as e:
+            raise SignupError(str(e)) from None
     return user
+
+
+def _code_for_mode(db: Session, invite_code: str,
+                   invitation: Invitation | None) -> InviteCode | None:
+    """What the signup mode asks of someone no invitation admits: nothing (open), a
+    valid unused invite code (invite-only, returned to be used up), or no way in."""
+    mode = signup_mode(db)
+    if mode == SignupMode.OPEN:
+        return None
+    if invitation is not None:
+        raise SignupError("This invitation admits only the email address it was sent "
+                          "to: sign up with that address.")
+    if mode == SignupMode.CLOSED:
+        raise SignupError("Sign-ups are closed on this site.")
+    code = db.scalar(select(InviteCode).where(
+        InviteCode.code_hash == _hash(invite_code), InviteCode.used_at.is_(None)))
+    if not invite_code.strip() or code is None:
+        raise SignupError("This site is invite-only: enter a valid, unused invite code.")
+    return code

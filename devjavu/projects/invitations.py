@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from devjavu import audit, mail
@@ -13,6 +13,10 @@ from devjavu.models import Invitation, Project, Role, User
 from devjavu.projects.service import add_member, find_membership
 
 LIFETIME = timedelta(days=14)
+
+
+class InvitationError(ValueError):
+    """An invitation cannot be used as asked; the message is safe to show."""
 
 
 def _hash(token: str) -> str:
@@ -51,9 +55,29 @@ def pending_invitation(db: Session, token: str) -> Invitation | None:
     return invitation
 
 
+def admits(invitation: Invitation, email: str) -> bool:
+    """Whether `invitation` lets the owner of `email` sign up: only the address it was
+    sent to, and only while it is pending."""
+    return (invitation.accepted_at is None and invitation.expires_at > utcnow()
+            and invitation.project.deleted_at is None
+            and invitation.email.strip().lower() == email.strip().lower())
+
+
+def _use_up(db: Session, invitation: Invitation) -> None:
+    """Mark `invitation` accepted, once: a conditional UPDATE, so that of two requests
+    racing with one link only the first succeeds (the row lock settles it)."""
+    used = db.execute(update(Invitation)
+                      .where(Invitation.id == invitation.id,
+                             Invitation.accepted_at.is_(None))
+                      .values(accepted_at=utcnow()))
+    if used.rowcount != 1:
+        raise InvitationError("This invitation has already been used.")
+
+
 def accept(db: Session, invitation: Invitation, user: User, ip: str = "") -> None:
-    """Make `user` a member with the invited role (or keep a higher existing role)."""
-    invitation.accepted_at = utcnow()
+    """Make `user` a member with the invited role (or keep a higher existing role), and
+    use the invitation up. Raises InvitationError if it was used meanwhile."""
+    _use_up(db, invitation)
     if find_membership(db, invitation.project, user) is None:
         add_member(db, invitation.project, user, invitation.role, actor=user, ip=ip)
     audit.record(db, audit.INVITATION_ACCEPTED, actor=user, subject=invitation.project.name,

@@ -47,18 +47,28 @@ def log_in(request, user, came_from: str):
     return response
 
 
-def _holds_invitation(request, came_from: str) -> bool:
-    """Someone following a project invitation may sign up whatever the signup mode."""
+def _invitation_in(request, came_from: str):
+    """The pending project invitation whose page the person came from, or None."""
     prefix = "/invite/"
-    return came_from.startswith(prefix) and invitations.pending_invitation(
-        request.dbsession, came_from[len(prefix):]) is not None
+    if not came_from.startswith(prefix):
+        return None
+    return invitations.pending_invitation(request.dbsession, came_from[len(prefix):])
 
 
 def _signup_page(request, form, came_from):
     mode = signup_mode(request.dbsession)
-    if _holds_invitation(request, came_from):
-        mode = SignupMode.OPEN
+    if _invitation_in(request, came_from) is not None:
+        mode = SignupMode.OPEN      # the form, for the address the invitation was sent to
     return {"form": form, "mode": mode, "came_from": came_from}
+
+
+def _refusal_field(request, invitation) -> str:
+    """The form field a refused sign-up's message belongs to."""
+    if invitation is not None:
+        return "email"
+    if signup_mode(request.dbsession) == SignupMode.INVITE_ONLY:
+        return "invite_code"
+    return "username"
 
 
 @view_config(route_name="signup", request_method="GET",
@@ -79,18 +89,22 @@ def signup_submit(request):
         request.response.status = 400
         return _signup_page(request, form.with_error("username", "That username is taken."),
                             came_from)
+    invitation = _invitation_in(request, came_from)
     try:
         user = signup.sign_up(request.dbsession, form.username.data, form.email.data,
                               form.password.data, form.invite_code.data or "",
-                              ip=client_address(request),
-                              invited=_holds_invitation(request, came_from))
+                              ip=client_address(request), invitation=invitation)
     except signup.SignupError as e:
+        request.tm.doom()       # a refused sign-up leaves nothing behind
         request.response.status = 400
-        field = ("invite_code" if signup_mode(request.dbsession) == SignupMode.INVITE_ONLY
-                 else "username")
-        return _signup_page(request, form.with_error(field, e), came_from)
+        return _signup_page(request, form.with_error(_refusal_field(request, invitation), e),
+                            came_from)
+    joined = invitation is not None and invitation.accepted_at is not None
+    if joined:
+        came_from = request.route_path("project.settings", project=invitation.project.name)
     response = log_in(request, user, came_from)
-    request.session.flash(f"Welcome, {user.username}!")
+    request.session.flash(f"Welcome to {invitation.project.name}, {user.username}!" if joined
+                          else f"Welcome, {user.username}!")
     return response
 
 

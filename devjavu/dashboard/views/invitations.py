@@ -25,8 +25,12 @@ def accept_invitation(request):
     if invitation is None:
         request.response.status = 404
         return {"invitation": None, "here": request.path}
-    invitations.accept(request.dbsession, invitation, request.user,
-                       ip=client_address(request))
+    try:
+        invitations.accept(request.dbsession, invitation, request.user,
+                           ip=client_address(request))
+    except invitations.InvitationError:
+        request.response.status = 404      # used by another request meanwhile
+        return {"invitation": None, "here": request.path}
     request.session.flash(f"Welcome to {invitation.project.name}!")
     return HTTPSeeOther(request.route_url("project.settings",
                                           project=invitation.project.name))
