@@ -120,7 +120,7 @@ def test_wrong_password_is_refused(site):
 PERMISSIONS = [
     ("/pub/newticket", {"vic", "bob", "alice", "sam"}, 403),
     ("/pub/wiki/NewPage?action=edit", {"bob", "alice", "sam"}, 403),
-    ("/pub/admin/general/basics", {"alice", "sam"}, 404),
+    ("/pub/admin/ticket/components", {"alice", "sam"}, 404),
 ]
 
 

@@ -3,7 +3,7 @@ import pytest
 from devjavu.accounts.users import get_user, set_active
 from devjavu.clock import utcnow
 from devjavu.models import Membership, Project, Role
-from devjavu.projects.roles import (SVN_ACCESS, TRAC_VIEW_ACTIONS, parse_role,
+from devjavu.projects.roles import (SVN_ACCESS, TRAC_ACTIONS, TRAC_VIEW_ACTIONS, parse_role,
                                     project_access, trac_allows)
 
 
@@ -19,16 +19,29 @@ def test_svn_access_by_role():
     ("TICKET_MODIFY", True, True, False, False),
     ("WIKI_MODIFY", True, True, False, False),
     ("WIKI_CREATE", True, True, False, False),
-    ("TRAC_ADMIN", True, False, False, False),
-    ("PERMISSION_GRANT", True, False, False, False),
+    ("TICKET_ADMIN", True, False, False, False),
+    ("MILESTONE_ADMIN", True, False, False, False),
+    ("REPORT_ADMIN", True, False, False, False),
     ("WIKI_ADMIN", True, False, False, False),
+    ("WIKI_DELETE", True, False, False, False),
     ("EMAIL_VIEW", True, True, False, False),
-    ("SOME_PLUGIN_ACTION", True, False, False, False),
+    # What reaches beyond the project: code, files, logging, repositories, permissions.
+    ("TRAC_ADMIN", False, False, False, False),
+    ("CONFIG_VIEW", False, False, False, False),
+    ("PERMISSION_GRANT", False, False, False, False),
+    ("PERMISSION_ADMIN", False, False, False, False),
+    ("VERSIONCONTROL_ADMIN", False, False, False, False),
+    ("SOME_PLUGIN_ACTION", False, False, False, False),
 ])
 def test_trac_actions_by_role(action, owner, developer, viewer, outsider):
     assert [trac_allows(role, action) for role in
             (Role.OWNER, Role.DEVELOPER, Role.VIEWER, None)] == \
         [owner, developer, viewer, outsider]
+
+
+def test_every_role_is_a_subset_of_the_next():
+    assert TRAC_ACTIONS[None] < TRAC_ACTIONS[Role.VIEWER] < TRAC_ACTIONS[Role.DEVELOPER] \
+        < TRAC_ACTIONS[Role.OWNER]
 
 
 def test_outsiders_only_view():
