@@ -29,6 +29,7 @@ tests_require = [
     "requests>=2.28",
     "aiosmtpd>=1.4",
     "selenium>=4.20",
+    "hypothesis>=6.100",
     "ruff>=0.5",
 ]
 

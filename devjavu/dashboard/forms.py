@@ -12,7 +12,8 @@ from devjavu.accounts import users
 from devjavu.accounts.passwords import PasswordError, check_password_rules
 from devjavu.models import Role
 from devjavu.projects.names import ProjectNameError, validate_project_name
-from devjavu.projects.service import MAX_DESCRIPTION_LENGTH
+from devjavu.freetext import check_multiline, check_single_line
+from devjavu.projects.service import MAX_DESCRIPTION_LENGTH, validate_description
 
 
 class _FormData:
@@ -60,6 +61,11 @@ _username = [DataRequired("Enter a username."), _rule(users.validate_username)]
 _email = [DataRequired("Enter an email address."), Length(max=254),
           _rule(users.validate_email)]
 _new_password = [InputRequired("Choose a password."), _rule(check_password_rules)]
+_description = [Length(max=MAX_DESCRIPTION_LENGTH), _rule(validate_description)]
+
+
+def _one_line(what: str):
+    return _rule(lambda text: check_single_line(text, what))
 
 
 class SignupForm(DashboardForm):
@@ -97,20 +103,21 @@ class PasswordChangeForm(DashboardForm):
 
 
 class TokenForm(DashboardForm):
-    name = StringField("Token name", [DataRequired("Name the token."), Length(max=64)])
+    name = StringField("Token name", [DataRequired("Name the token."), Length(max=64),
+                                      _one_line("A token name")])
 
 
 class ProjectForm(DashboardForm):
     name = StringField("Project name", [DataRequired("Enter a project name."),
                                         _rule(validate_project_name)])
-    description = TextAreaField("Description", [Length(max=MAX_DESCRIPTION_LENGTH)])
+    description = StringField("Description", _description)
     visibility = RadioField("Visibility", choices=[("public", "Public"),
                                                    ("private", "Private")],
                             default="public")
 
 
 class ProjectSettingsForm(DashboardForm):
-    description = TextAreaField("Description", [Length(max=MAX_DESCRIPTION_LENGTH)])
+    description = StringField("Description", _description)
     visibility = RadioField("Visibility", choices=[("public", "Public"),
                                                    ("private", "Private")])
 
@@ -142,8 +149,9 @@ class DeleteForm(DashboardForm):
 
 class WaitlistForm(DashboardForm):
     project_name = StringField("Project name", [DataRequired("Enter a project name."),
-                                                Length(max=40)])
-    note = TextAreaField("What is it for?", [Length(max=2000)])
+                                                Length(max=40), _one_line("A project name")])
+    note = TextAreaField("What is it for?", [
+        Length(max=2000), _rule(lambda text: check_multiline(text, "The note"))])
 
 
 class InviteCodesForm(DashboardForm):

@@ -24,6 +24,7 @@ from devjavu.dispatch.tracrequest import serve_trac
 from devjavu.projects.names import NAME_RE, RESERVED_NAMES
 from devjavu.projects.roles import project_access
 from devjavu.site import Site
+from devjavu.tracenv.config import guard_trac_config
 from devjavu.tracplugin import access
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class Dispatcher:
                                              open_environment=self._open_environment)
         access.install_lookup(self._access_lookup)
         resolve_trac_plugins()
+        guard_trac_config()
         self.gate = Gate(site.settings.trac_concurrency)
         tracpool.make_room_for(site.settings.trac_env_cache_size, site.settings.wsgi_threads)
         self.templates = SharedBytecodeCache()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from devjavu import audit, authz
+from devjavu.freetext import FreeTextError, check_single_line
 from devjavu.models import Membership, Project, Role, User, hooks
 from devjavu.projects.names import validate_project_name
 from devjavu.settings import Settings
@@ -31,9 +32,10 @@ def validate_description(description: str) -> str:
     if len(description) > MAX_DESCRIPTION_LENGTH:
         raise ProjectError(f"Descriptions may have at most {MAX_DESCRIPTION_LENGTH} "
                            "characters.")
-    if any(ord(c) < 32 and c not in "\n\r\t" for c in description):
-        raise ProjectError("Descriptions may not contain control characters.")
-    return description
+    try:
+        return check_single_line(description, "A description")
+    except FreeTextError as e:
+        raise ProjectError(str(e)) from None
 
 
 def find_project(db: Session, name: str) -> Project | None:

@@ -8,21 +8,11 @@ from trac.core import TracError
 from trac.env import Environment
 
 from devjavu.settings import Settings
+from devjavu.tracenv.config import check_config_value, project_options
 
 
 class TracEnvError(RuntimeError):
     """A Trac environment could not be created or changed."""
-
-
-def environment_options(settings: Settings, name: str, description: str) -> list:
-    return [
-        ("inherit", "file", str(settings.shared_trac_ini)),
-        ("project", "name", name),
-        ("project", "descr", description),
-        ("trac", "database", "sqlite:db/trac.db"),
-        ("repositories", ".dir", str(settings.repository_path(name))),
-        ("repositories", ".type", "svn"),
-    ]
 
 
 def create_environment(settings: Settings, name: str, description: str = "") -> Path:
@@ -34,8 +24,9 @@ def create_environment(settings: Settings, name: str, description: str = "") -> 
         # Trac indexes the new repository as it creates the environment, and reports
         # its progress on stdout, which is not ours to write to.
         with contextlib.redirect_stdout(io.StringIO()):
-            env = Environment(str(path), create=True,
-                              options=environment_options(settings, name, description))
+            env = Environment(str(path), create=True, options=[
+                (section, option, check_config_value(value)) for (section, option), value
+                in project_options(settings, name, description).items()])
         env.shutdown()
     except (TracError, OSError) as e:
         shutil.rmtree(path, ignore_errors=True)

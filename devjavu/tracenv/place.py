@@ -6,12 +6,13 @@ filled from (Trac refuses to sync a repository whose directory changed, so new c
 would never reach the timeline). After a restore into another data directory, or a
 rename, all three must follow.
 """
-from trac.config import Configuration
 from trac.core import TracError
 from trac.env import Environment
 from trac.versioncontrol.api import RepositoryManager
 
 from devjavu.settings import Settings
+from devjavu.tracenv.config import (ConfigValueError, project_ini_path, read_project_ini,
+                                    update_project_ini)
 from devjavu.tracenv.create import TracEnvError
 
 
@@ -19,12 +20,16 @@ def place_environment(settings: Settings, name: str, old_name: str | None = None
     """Make project `name`'s Trac environment use this data directory and the name
     `name` (its display name follows a rename when it was still `old_name`)."""
     path = settings.trac_env_path(name)
-    config = Configuration(str(path / "conf" / "trac.ini"))
-    config.set("inherit", "file", str(settings.shared_trac_ini))
-    config.set("repositories", ".dir", str(settings.repository_path(name)))
-    if old_name is not None and config.get("project", "name") == old_name:
-        config.set("project", "name", name)
-    config.save()
+    ini_path = project_ini_path(settings, name)
+    changes = {("inherit", "file"): str(settings.shared_trac_ini),
+               ("repositories", ".dir"): str(settings.repository_path(name))}
+    try:
+        if old_name is not None and \
+                read_project_ini(ini_path).get(("project", "name")) == old_name:
+            changes["project", "name"] = name
+        update_project_ini(ini_path, changes)
+    except (ConfigValueError, OSError) as e:
+        raise TracEnvError(f"Could not update {ini_path}: {e}") from e
     try:
         env = Environment(str(path))
     except TracError as e:

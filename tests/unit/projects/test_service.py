@@ -92,6 +92,16 @@ def test_overlong_description_is_refused(site, owner):
     _nothing_made(site, "demo")
 
 
+@pytest.mark.parametrize("description", [
+    "Tools\r[project]\rfooter = <script>", "two\nlines", "a\x0bvertical tab", "nul\x00",
+    "next\x85line", "line\u2028separator", "tab\there",
+])
+def test_a_description_is_one_line_without_control_characters(site, owner, description):
+    with pytest.raises(service.ProjectError, match="one line, without control characters"):
+        _create(site, "demo", description=description)
+    _nothing_made(site, "demo")
+
+
 def test_members_and_the_last_owner(site, owner):
     _create(site, "demo")
     with site.unit_of_work() as db:
