@@ -14,6 +14,8 @@ from trac.web.api import HTTPException, RequestDone
 from trac.web.main import (RequestDispatcher, RequestWithSession, _send_user_error,
                            send_internal_error)
 
+from devjavu.dispatch.rawcontent import is_raw_content, with_content_headers
+
 
 class _Answer:
     """What Trac wrote through `write()`, then any iterable it returned; closing it
@@ -40,9 +42,11 @@ def serve_trac(env, environ, start_response):
     go to the client once this returns, so that rendering never waits on a slow client.
     """
     written: list[bytes] = []
+    raw_request = is_raw_content(environ.get("PATH_INFO", ""),
+                                 environ.get("QUERY_STRING", ""))
 
     def keep_writes(status, headers, exc_info=None):
-        start_response(status, headers, exc_info)
+        start_response(status, with_content_headers(headers, raw_request), exc_info)
         return written.append
 
     req = RequestWithSession(environ, keep_writes)

@@ -1,5 +1,6 @@
-"""Waiting for Trac to learn of a commit: the post-commit hook tells it in the
-background, so a new changeset shows a moment after the commit returns."""
+"""Driving a project's Trac over real HTTP: its forms, and waiting for it to learn of a
+commit (the post-commit hook tells it in the background, so a new changeset shows a
+moment after the commit returns)."""
 import time
 
 import requests
@@ -15,3 +16,14 @@ def trac_shows_changeset(base_url: str, project: str, revision: int, auth=None,
         if time.monotonic() > deadline:
             return False
         time.sleep(0.1)
+
+
+def trac_form_post(session: requests.Session, page_url: str, data: dict, files=None,
+                   target_url: str | None = None) -> requests.Response:
+    """Submit a form of the Trac page at `page_url` (to `target_url`, default the same
+    page) with the form token Trac gave this session, as Trac's own pages do."""
+    session.get(page_url)
+    token = session.cookies.get("trac_form_token")
+    assert token, f"Trac set no form token on {page_url}"
+    return session.post(target_url or page_url, data={"__FORM_TOKEN": token, **data},
+                        files=files, allow_redirects=False)
