@@ -6,8 +6,10 @@ default.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import pwd
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +49,8 @@ class Settings:
     mail_from: str
     session_days: int
     trash_days: int
+    # Shows /_health's details to a request carrying it; empty: no token opens them.
+    health_token: str = dataclasses.field(repr=False)
 
     @property
     def repos_dir(self) -> Path:
@@ -154,6 +158,17 @@ def _reserve(text: str) -> DiskReserve:
     return DiskReserve(percent=value)
 
 
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_.~+/=-]{32,256}")
+
+
+def parse_health_token(text: str) -> str:
+    """`text` if it makes a good devjavu.health_token; the error never repeats it."""
+    if not _TOKEN_RE.fullmatch(text):
+        raise ValueError("use 32 to 256 characters of A-Z a-z 0-9 - _ . ~ + / =, e.g. "
+                         "from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+    return text
+
+
 def _user(text: str) -> str:
     try:
         pwd.getpwnam(text)
@@ -189,9 +204,13 @@ _FIELDS = {
     "devjavu.mail_from": ("mail_from", str, "DevjaVu <devjavu@localhost>"),
     "devjavu.session_days": ("session_days", _int_in(1, 365), "14"),
     "devjavu.trash_days": ("trash_days", _int_in(0, 3650), "30"),
+    # Empty: only site admins and the loopback address see /_health's details.
+    "devjavu.health_token": ("health_token", parse_health_token, ""),
 }
 
-_OPTIONAL = {"devjavu.public_url", "devjavu.backup_dir"}
+_OPTIONAL = {"devjavu.public_url", "devjavu.backup_dir", "devjavu.health_token"}
+# Never echoed in an error message.
+_SECRET = {"devjavu.health_token"}
 
 # Keys that belong to libraries we configure through the same section.
 _FOREIGN_PREFIXES = ("pyramid.", "sqlalchemy.", "tm.", "retry.")
@@ -213,7 +232,8 @@ def settings_from_dict(raw: dict[str, str], ini_path: Path) -> Settings:
         try:
             values[field] = parse(str(text).strip())
         except ValueError as e:
-            raise SettingsError(f"{ini_path}: setting {key} = {text!r}: {e}") from None
+            shown = "(hidden)" if key in _SECRET else repr(text)
+            raise SettingsError(f"{ini_path}: setting {key} = {shown}: {e}") from None
     if values["http_port"] == values["https_port"]:
         raise SettingsError(f"{ini_path}: http_port and https_port must differ")
     values["data_dir"] = Path(os.path.abspath(values["data_dir"]))

@@ -89,6 +89,12 @@ def run_checks(site: Site) -> list[CheckResult]:
     return [check(site) for check in CHECKS]
 
 
+def status_only(report: dict) -> dict:
+    """What /_health tells anyone: the overall status, none of the checks' details
+    (the data directory's path, out-of-step projects, error texts)."""
+    return {"status": report["status"]}
+
+
 def health_report(results: list[CheckResult]) -> dict:
     return {
         "status": "ok" if all(r.ok for r in results) else "failing",

@@ -1,0 +1,89 @@
+"""/_health: the overall status for anyone; each check's details (paths, project names,
+error texts) only for site admins, the loopback address and the ini's health token."""
+import dataclasses
+
+import pytest
+
+from devjavu.backup.status import record_failure
+from devjavu.monitor import HEALTH_TOKEN_HEADER
+
+TOKEN = "health-token-for-tests-0123456789abcdef"
+
+
+@pytest.fixture
+def with_token(web_site, monkeypatch):
+    monkeypatch.setattr(web_site, "settings",
+                        dataclasses.replace(web_site.settings, health_token=TOKEN))
+    return web_site
+
+
+@pytest.fixture
+def failing(web_site):
+    """A site whose backup failed, with an error text that names a path and a project."""
+    error = f"cannot write {web_site.settings.data_dir}/trac/secretproject/db/trac.db"
+    record_failure(web_site.settings.backup_dir, error)
+    return error
+
+
+def _hides_everything(response, web_site, status):
+    assert response.status_int == status
+    assert response.json == {"status": "ok" if status == 200 else "failing"}
+    assert str(web_site.settings.data_dir) not in response.text
+    assert "secretproject" not in response.text and "cannot write" not in response.text
+
+
+def _shows_details(response, status):
+    assert response.status_int == status
+    assert set(response.json["checks"]) == {"database", "data_dir", "free_disk", "authz",
+                                            "backup"}
+
+
+@pytest.mark.parametrize("headers", [
+    {}, {"X-Forwarded-For": "127.0.0.1"}, {"X-Real-IP": "127.0.0.1"},
+    {"Forwarded": "for=127.0.0.1"}, {HEALTH_TOKEN_HEADER: ""},
+    {HEALTH_TOKEN_HEADER: "wrong"}, {HEALTH_TOKEN_HEADER: TOKEN[:-1]},
+    {HEALTH_TOKEN_HEADER: TOKEN + "x"}, {HEALTH_TOKEN_HEADER: TOKEN.upper()},
+    {HEALTH_TOKEN_HEADER: "\u00e9" * 40},
+])
+def test_outsiders_get_the_status_only(app_factory, with_token, failing, headers):
+    response = app_factory().get("/_health", headers=headers, status="*")
+    _hides_everything(response, with_token, 503)
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_a_healthy_site_tells_outsiders_only_ok(admin_browser, browser, web_site):
+    # The first account's sign-up writes the site admins' authz file: all checks pass.
+    _shows_details(admin_browser.get("/_health"), 200)
+    _hides_everything(browser.get("/_health"), web_site, 200)
+
+
+def test_no_token_in_the_ini_opens_nothing(browser, web_site, failing):
+    assert web_site.settings.health_token == ""
+    response = browser.get("/_health", headers={HEALTH_TOKEN_HEADER: ""}, status=503)
+    _hides_everything(response, web_site, 503)
+
+
+def test_a_signed_in_user_who_is_no_admin_gets_the_status_only(admin_browser, app_factory,
+                                                              web_site, failing):
+    amy = app_factory()
+    amy.sign_up("amy")
+    _hides_everything(amy.get("/_health", status=503), web_site, 503)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "127.0.0.2", "::1", "::ffff:127.0.0.1"])
+def test_the_loopback_address_gets_the_details(app_factory, web_site, failing, address):
+    response = app_factory(REMOTE_ADDR=address).get("/_health", status=503)
+    _shows_details(response, 503)
+    assert response.json["checks"]["backup"]["detail"].endswith(failing)
+
+
+def test_a_site_admin_gets_the_details(admin_browser, failing):
+    response = admin_browser.get("/_health", status=503)
+    _shows_details(response, 503)
+    assert failing in response.json["checks"]["backup"]["detail"]
+
+
+def test_the_token_gets_the_details(browser, with_token, failing):
+    response = browser.get("/_health", headers={HEALTH_TOKEN_HEADER: TOKEN}, status=503)
+    _shows_details(response, 503)
+    assert failing in response.text

@@ -1,0 +1,29 @@
+from pathlib import Path
+
+import pytest
+
+from devjavu.settings import SettingsError, settings_from_dict
+
+TOKEN = "0123456789abcdef0123456789abcdef-_.~+/="
+
+
+def _settings(**extra):
+    raw = {"devjavu.data_dir": "/srv/devjavu", "sqlalchemy.url": "sqlite://",
+           "devjavu.run_user": "root", **extra}
+    return settings_from_dict(raw, Path("/etc/devjavu.ini"))
+
+
+def test_health_token_is_optional_and_never_shown():
+    assert _settings().health_token == ""
+    settings = _settings(**{"devjavu.health_token": f" {TOKEN} "})
+    assert settings.health_token == TOKEN and TOKEN not in repr(settings)
+
+
+@pytest.mark.parametrize("token", ["short-secret-value", "a" * 31, "a" * 257,
+                                   "spaces are not allowed in a token, see?",
+                                   "a" * 32 + "\r\nX-Injected: 1", "\u00e9" * 32])
+def test_a_weak_or_malformed_health_token_is_refused_without_echoing_it(token):
+    with pytest.raises(SettingsError) as refused:
+        _settings(**{"devjavu.health_token": token})
+    assert "devjavu.health_token" in str(refused.value)
+    assert token.strip() not in str(refused.value) and "(hidden)" in str(refused.value)
