@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from devjavu.fsutil import atomic_write
+from devjavu.monitor import HEALTH_TOKEN_HEADER
 
 UP, DOWN, PROBE_PROBLEM = 0, 1, 3
 # Errors that say "this machine cannot reach anything", not "the site is down".
@@ -35,6 +36,7 @@ class ProbeConfig:
     reference: str | None = None          # host:port that must answer for a failure to count
     timeout: float = 10.0
     verify_tls: bool = True
+    health_token: str = ""                # the site's devjavu.health_token: /_health's details
 
 
 @dataclass
@@ -62,26 +64,62 @@ class Outcome:
     checks: list[str] = field(default_factory=list)
 
 
-def _get(config: ProbeConfig, path: str) -> tuple[int, bytes]:
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib sends a request's headers on to wherever a redirect points, even another
+    host: a request carrying the health token stops at the redirect instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def _get(config: ProbeConfig, path: str, headers: dict | None = None) -> tuple[int, bytes]:
     context = None
     if config.url.startswith("https") and not config.verify_tls:
         context = ssl._create_unverified_context()
     request = urllib.request.Request(config.url.rstrip("/") + path,
-                                     headers={"User-Agent": "devjavu-probe"})
+                                     headers={"User-Agent": "devjavu-probe", **(headers or {})})
+    handlers = [urllib.request.HTTPSHandler(context=context)]
+    if headers:
+        handlers.append(_NoRedirects())
     try:
-        with urllib.request.urlopen(request, timeout=config.timeout, context=context) as r:
+        with urllib.request.build_opener(*handlers).open(request,
+                                                         timeout=config.timeout) as r:
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
+
+
+def _health_headers(config: ProbeConfig) -> dict:
+    return {HEALTH_TOKEN_HEADER: config.health_token} if config.health_token else {}
+
+
+def _report(body: bytes) -> dict:
+    """/_health's JSON, or {} when the answer is not one (a proxy's error page)."""
+    try:
+        report = json.loads(body)
+    except ValueError:
+        return {}
+    return report if isinstance(report, dict) else {}
+
+
+def _failing_checks(report: dict) -> str:
+    """The failing checks' names, when the site showed its details (for the token)."""
+    checks = report.get("checks")
+    if not isinstance(checks, dict):
+        return ""
+    failing = sorted(name for name, check in checks.items()
+                     if isinstance(check, dict) and not check.get("ok"))
+    return f" (failing: {', '.join(failing)})" if failing else ""
 
 
 def site_failures(config: ProbeConfig) -> list[str]:
     """What is wrong with the site, as seen from here; empty when it is up."""
     failures = []
     try:
-        status, body = _get(config, "/_health")
-        if status != 200 or json.loads(body).get("status") != "ok":
-            failures.append(f"/_health answered {status}")
+        status, body = _get(config, "/_health", _health_headers(config))
+        report = _report(body)
+        if status != 200 or report.get("status") != "ok":
+            failures.append(f"/_health answered {status}{_failing_checks(report)}")
         page = f"/{config.project}/" if config.project else "/"
         status, _ = _get(config, page)
         if status != 200:
