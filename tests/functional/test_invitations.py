@@ -56,6 +56,7 @@ def test_new_user_signs_up_through_the_invitation(app_factory, web_site, mailbox
     guest = app_factory()
     page = guest.get(link)
     assert "Join demo" in page.text and "viewer" in page.text
+    assert "the email address it was sent to" in guest.get(f"/signup?came_from={link}").text
     closed = guest.submit("/signup", {"username": "newbie", "email": "newbie@example.com",
                                       "password": "newbie-password"}, form_page="/login")
     assert closed.status_int == 400 and "closed" in closed.text

@@ -57,9 +57,10 @@ def _invitation_in(request, came_from: str):
 
 def _signup_page(request, form, came_from):
     mode = signup_mode(request.dbsession)
-    if _invitation_in(request, came_from) is not None:
+    invited = _invitation_in(request, came_from) is not None
+    if invited:
         mode = SignupMode.OPEN      # the form, for the address the invitation was sent to
-    return {"form": form, "mode": mode, "came_from": came_from}
+    return {"form": form, "mode": mode, "came_from": came_from, "invited": invited}
 
 
 def _refusal_field(request, invitation) -> str:
