@@ -16,8 +16,9 @@ def register(commands) -> None:
 def migrate(settings, args) -> int:
     site = open_site(settings, require_current_schema=False)
     upgrade_to_head(site.engine)
-    # A project whose authz file cannot be rewritten keeps its previous one; the error
-    # is logged and /_health shows it, but it must not keep the other projects down.
+    # A project whose authz file cannot be rewritten is shut (fail closed) until the
+    # next regeneration; the error is logged and /_health shows it, but it must not
+    # keep the other projects down.
     with site.reading() as db:
         authz.regenerate_all(db, settings)
         projects = service.list_projects(db)

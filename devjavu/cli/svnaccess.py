@@ -18,6 +18,8 @@ def regenerate(settings, args) -> int:
         failed = authz.regenerate_all(db, settings)
     if failed:
         raise CommandError(f"authz not updated for: {', '.join(failed)} "
-                           "(the previous files stay in place; see the log above)")
+                           "(those projects refuse every svn request, and a failed groups "
+                           "file keeps its previous version, until this succeeds; see the "
+                           "log above)")
     print("authz files are in step with the database.")
     return 0
