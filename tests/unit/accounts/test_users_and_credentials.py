@@ -52,20 +52,22 @@ NOT_ONE_ADDRESS = [
 ]
 
 
-@pytest.mark.parametrize("name", NAMES_WITH_A_LINE_BREAK)
-def test_a_username_with_a_line_break_cannot_sign_up(site, name):
-    with pytest.raises(signup.SignupError, match="Invalid username"):
-        with site.unit_of_work() as db:
-            signup.sign_up(db, name, "eve@example.com", "a-good-password")
-    with site.reading() as db:
-        assert users.list_users(db) == []
+# Both ways an account is made: the dashboard's sign-up and the CLI's `user add`.
+ADDING = {
+    "sign_up": (signup.SignupError, lambda db, name: signup.sign_up(
+        db, name, "eve@example.com", "a-good-password")),
+    "add_user": (users.UserError, lambda db, name: users.add_user(
+        db, name, "eve@example.com", "a-good-password")),
+}
 
 
+@pytest.mark.parametrize("entry", sorted(ADDING))
 @pytest.mark.parametrize("name", NAMES_WITH_A_LINE_BREAK)
-def test_a_username_with_a_line_break_cannot_be_added(site, name):
-    with pytest.raises(users.UserError, match="Invalid username"):
+def test_a_username_with_a_line_break_cannot_become_an_account(site, name, entry):
+    error, add = ADDING[entry]
+    with pytest.raises(error, match="Invalid username"):
         with site.unit_of_work() as db:
-            users.add_user(db, name, "eve@example.com", "a-good-password")
+            add(db, name)
     with site.reading() as db:
         assert users.list_users(db) == []
 
