@@ -57,6 +57,29 @@ def test_an_owner_cannot_install_a_plugin(site, acme):
     assert not list((acme / "plugins").iterdir())
 
 
+def test_an_owner_cannot_attach_another_projects_repository(site, acme):
+    stolen = str(site.dir.data_dir / "repos" / "priv")
+    response = trac_form_post(
+        _trac_as("alice"), f"{site.http_url}/{PROJECT}/admin/ticket/components",
+        {"add_repos": "Add", "name": "stolen", "type": "svn", "dir": stolen},
+        target_url=f"{site.http_url}/{PROJECT}/admin/versioncontrol/repository")
+    assert response.status_code in (403, 404)
+    assert requests.get(f"{site.http_url}/{PROJECT}/browser/stolen").status_code == 404
+
+
+def test_an_owner_cannot_turn_on_logging_to_a_file(site, acme):
+    ini = acme / "conf" / "trac.ini"
+    before = ini.read_bytes()
+    response = trac_form_post(
+        _trac_as("alice"), f"{site.http_url}/{PROJECT}/admin/ticket/components",
+        {"apply": "Apply", "log_type": "file", "log_level": "DEBUG",
+         "log_file": str(acme / "plugins" / "log.py")},
+        target_url=f"{site.http_url}/{PROJECT}/admin/general/logging")
+    assert response.status_code in (403, 404)
+    assert ini.read_bytes() == before
+    assert not list((acme / "plugins").iterdir())
+
+
 def test_an_owner_still_manages_ticket_fields(site, acme):
     components = f"{site.http_url}/{PROJECT}/admin/ticket/components"
     response = trac_form_post(_trac_as("alice"), components,
