@@ -6,7 +6,7 @@ is rolled back, so messages queue on the session and leave in its after-commit h
 import logging
 import smtplib
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import getaddresses, make_msgid
 
 from sqlalchemy.orm import Session
 
@@ -27,10 +27,22 @@ def make_message(settings: Settings, to: str, subject: str, body: str) -> EmailM
     return message
 
 
+def _one_recipient(message: EmailMessage) -> str | None:
+    """The single mailbox the message is for, or None if its To header names several (an
+    address with a comma, stored before addresses were checked whole, is two)."""
+    mailboxes = [address for _, address in getaddresses(message.get_all("To", []))]
+    return mailboxes[0] if len(mailboxes) == 1 and mailboxes[0] else None
+
+
 def send_now(settings: Settings, messages: list[EmailMessage]) -> None:
+    """Send each message to its one recipient; a message for several is not sent."""
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
         for message in messages:
-            smtp.send_message(message)
+            recipient = _one_recipient(message)
+            if recipient is None:
+                log.error("not sent: %r is not one address", str(message["To"]))
+                continue
+            smtp.send_message(message, to_addrs=[recipient])
 
 
 def send_after_commit(db: Session, to: str, subject: str, body: str) -> None:

@@ -4,7 +4,7 @@ once, whatever the mode."""
 import hashlib
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from devjavu import audit
@@ -58,8 +58,7 @@ def sign_up(db: Session, username: str, email: str, password: str,
     except UserError as e:
         raise SignupError(str(e)) from None
     if code is not None:
-        code.used_at = utcnow()
-        code.used_by_id = user.id
+        _use_up_code(db, code, user)
     audit.record(db, audit.SIGNUP, actor=user, subject=user.username, ip=ip,
                  detail="first account: site admin" if first_user else "")
     if admitted:
@@ -68,6 +67,16 @@ def sign_up(db: Session, username: str, email: str, password: str,
         except invitations.InvitationError as e:
             raise SignupError(str(e)) from None
     return user
+
+
+def _use_up_code(db: Session, code: InviteCode, user: User) -> None:
+    """Mark `code` used by `user`, once: a conditional UPDATE, so that of two sign-ups
+    racing with one code only the first gets in (the row lock settles it)."""
+    used = db.execute(update(InviteCode)
+                      .where(InviteCode.id == code.id, InviteCode.used_at.is_(None))
+                      .values(used_at=utcnow(), used_by_id=user.id))
+    if used.rowcount != 1:
+        raise SignupError("This site is invite-only: enter a valid, unused invite code.")
 
 
 def _code_for_mode(db: Session, invite_code: str,
