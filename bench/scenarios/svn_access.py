@@ -2,7 +2,6 @@
 authentication and access control, against mod_dav_svn with no authentication."""
 import os
 import shutil
-import statistics
 import subprocess
 import time
 
@@ -21,7 +20,7 @@ TITLE = "3. Subversion over HTTP: checkout and commit"
 FILE_SIZE = 10_000
 # Apache's worker processes keep the binary's name; our mod_wsgi daemons are renamed.
 APACHE_WORKER = "/usr/sbin/apache2"
-# The configs differ only there (and in our post-commit hook, for commits).
+# The configs differ only there: no hook of ours runs at a commit.
 AUTH_DIFFERENCE = ("Every request of ours passes authentication (the wsgi auth provider, "
                    "dispatch/svnauth.py) and mod_authz_svn; a client's first request gets "
                    "the 401 challenge.")
@@ -30,13 +29,12 @@ LOG_SETTLE_SECONDS = 0.3
 
 
 def bare_repository_copy(context: Context):
-    """A hot copy of the private project's repository without our post-commit hook."""
+    """A hot copy of the private project's repository."""
     repos = context.workspace.directory("bare/repos")
     dest = repos / PRIVATE_PROJECT
     subprocess.run(["svnadmin", "hotcopy",
                     str(context.main.settings.repository_path(PRIVATE_PROJECT)), str(dest)],
                    check=True, capture_output=True)
-    (dest / "hooks" / "post-commit").unlink(missing_ok=True)
     chown_to_run_user(dest, context.main.settings)
     return repos
 
@@ -92,21 +90,6 @@ class SvnContender:
         went."""
         return ", ".join(f"{t.slowest_ms:.0f} ms ({t.slowest.split()[0]})"
                          for t in self.traffic[operation][:rounds])
-
-
-def time_post_commit_hook(context: Context) -> float:
-    """The hook of every commit on our site, alone: `trac-admin ... changeset added`."""
-    repository = context.main.settings.repository_path(PRIVATE_PROJECT)
-    youngest = subprocess.run(["svnlook", "youngest", str(repository)], capture_output=True,
-                              text=True, check=True).stdout.strip()
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        subprocess.run([str(repository / "hooks" / "post-commit"), str(repository), youngest],
-                       check=True, user=context.main.settings.run_user,
-                       group=context.main.settings.run_user, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def profile_workers(context: Context, ours, contender: SvnContender):
@@ -184,7 +167,6 @@ def run(context: Context) -> ScenarioResult:
                       for n, c in contenders.items()}
         workers = profile_workers(context, ours, contenders["ours"])
         worker_count = len(ours.processes_named(APACHE_WORKER))
-    hook = time_post_commit_hook(context)
     ours_svn, bare_svn = contenders["ours"], contenders["bare"]
     checkout = Figure(TITLE, f"`svn checkout` of {plan.tree_files} files of 10 KB", "s",
                       checkouts["ours"], checkouts["bare"],
@@ -205,8 +187,8 @@ def run(context: Context) -> ScenarioResult:
             f"our slowest commit {ours_svn.slowest('commit', commits['ours'])}; the "
             f"baseline's slowest {bare_svn.slowest('commit', commits['bare'])}. The slowest "
             f"request of each of our commits: "
-            f"{ours_svn.slowest_requests('commit', plan.rounds)}. Our post-commit hook, "
-            f"run by hand, takes {hook:.2f} s. {AUTH_DIFFERENCE} {worker_text(worker_count)} "
+            f"{ours_svn.slowest_requests('commit', plan.rounds)}. "
+            f"{AUTH_DIFFERENCE} {worker_text(worker_count)} "
             f"{workers_text(workers)}")
     result.figures += [checkout, commit]
     for name, (checkout_traffic, commit_traffic) in last_round.items():
@@ -214,6 +196,4 @@ def run(context: Context) -> ScenarioResult:
                             f"commit made {commit_traffic.describe()}.")
     if workers is not None:
         result.notes.append(workers[0].summary())
-    result.notes.append(f"Our post-commit hook alone, run by hand as the run user: "
-                        f"{hook:.2f} s (median of 3).")
     return result

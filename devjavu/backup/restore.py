@@ -17,7 +17,7 @@ from devjavu.backup.manifest import ManifestError, read_manifest, verify_checksu
 from devjavu.migrate import alembic_config
 from devjavu.settings import Settings
 from devjavu.site import Site
-from devjavu.svn.repository import install_hooks
+from devjavu.svn.repository import update_hooks
 from devjavu.tracenv import TracEnvError, place_environment
 
 
@@ -126,7 +126,7 @@ def restore_backup(settings: Settings, backup: Path, manifest: dict, progress) -
             shutil.copytree(backup / "repos" / name, settings.repository_path(name),
                             symlinks=True)
             _verify_repository(settings.repository_path(name))
-            install_hooks(settings, name)
+            update_hooks(settings, name)
             shutil.copytree(backup / "trac" / name, settings.trac_env_path(name),
                             symlinks=True)
             _point_environment_here(settings, name)

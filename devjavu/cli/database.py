@@ -2,7 +2,7 @@
 in step, and purge the trash of what has expired. `serve` runs it at every start."""
 from devjavu import authz
 from devjavu.projects import service, trash
-from devjavu.svn.repository import install_hooks
+from devjavu.svn.repository import update_hooks
 from devjavu.cli.context import open_site
 from devjavu.migrate import upgrade_to_head
 
@@ -26,7 +26,7 @@ def migrate(settings, args) -> int:
         # Hooks name paths in this checkout and data directory: rewrite them on every
         # start, so that an upgrade or a moved data directory keeps commits flowing.
         for project in projects:
-            install_hooks(settings, project.name)
+            update_hooks(settings, project.name)
     with site.unit_of_work() as db:
         trash.purge_expired(db, settings)
     return 0

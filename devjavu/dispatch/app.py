@@ -19,6 +19,7 @@ from devjavu.dispatch.envcache import EnvironmentCache
 from devjavu.dispatch.identity import BadCredentials, identify
 from devjavu.dispatch.legacy import legacy_target
 from devjavu.dispatch.plugins import resolve_trac_plugins
+from devjavu.dispatch.revisions import RevisionFollower
 from devjavu.dispatch.templatecache import SharedBytecodeCache, share_compiled_templates
 from devjavu.dispatch.tracrequest import serve_trac
 from devjavu.projects.names import NAME_RE, RESERVED_NAMES
@@ -69,6 +70,7 @@ class Dispatcher:
         guard_trac_config()
         self.gate = Gate(site.settings.trac_concurrency)
         tracpool.make_room_for(site.settings.trac_env_cache_size, site.settings.wsgi_threads)
+        self.revisions = RevisionFollower()
         self.templates = SharedBytecodeCache()
         share_compiled_templates(self.templates)
 
@@ -109,6 +111,7 @@ class Dispatcher:
         try:
             with self.gate.turn(), access.request_access(
                     access.Access(name, username or "anonymous", role, True)):
+                self.revisions.catch_up(env, self.site.settings.repository_path(name))
                 body = serve_trac(env, environ, start_response)
         except BaseException:
             release()

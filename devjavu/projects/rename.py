@@ -2,8 +2,8 @@
 that names them.
 
 The database row keeps its id, so members, invitations and history stay. On disk the
-repository and the Trac environment move, the post-commit hook and Trac's paths are
-rewritten, and the authz file follows after the commit. Working copies keep the old URL
+repository and the Trac environment move, Trac's paths are rewritten, and the authz
+file follows after the commit. Working copies keep the old URL
 until `svn relocate`; the old name answers 404 and is free to be used again.
 """
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from devjavu.projects.moves import Moves, move_all, reversed_moves
 from devjavu.projects.names import validate_project_name
 from devjavu.projects.service import ProjectError
 from devjavu.settings import Settings
-from devjavu.svn.repository import RepositoryError, install_hooks
+from devjavu.svn.repository import RepositoryError, update_hooks
 from devjavu.tracenv import TracEnvError, place_environment
 
 
@@ -27,7 +27,7 @@ def _moves(settings: Settings, old: str, new: str) -> Moves:
 def _settle(settings: Settings, name: str, old_name: str) -> None:
     """Make the moved directories work under `name`."""
     try:
-        install_hooks(settings, name)
+        update_hooks(settings, name)
         place_environment(settings, name, old_name=old_name)
     except (RepositoryError, TracEnvError, OSError) as e:
         raise ProjectError(f"Could not move {old_name} to {name}: {e}") from e

@@ -3,7 +3,7 @@
 The dispatcher computes the requesting user's role once per request and sets it here
 for the duration of the request; other users' roles (asked, for example, when Trac
 lists possible ticket owners) come from `lookup`, which the dispatcher installs. Where
-no dispatcher runs (trac-admin in a commit hook), every permission check is refused.
+no dispatcher runs (trac-admin on the command line), every permission check is refused.
 """
 from contextlib import contextmanager
 from contextvars import ContextVar

@@ -50,8 +50,8 @@ def small_site(svn_module_client):
                 wc = client.checkout("alpha", user="olga", password="olga-password")
                 client.add_file(wc, "blob.bin", os.urandom(1 << 20).hex()[:1 << 20])
                 client.commit(wc, "a megabyte", user="olga", password="olga-password")
-                # The post-commit hook updates Trac in the background: let it finish, so
-                # that nothing but the test's own steps writes the data directory.
+                # Trac syncs its cache when the page is read: let it, so that nothing
+                # but the test's own steps writes the data directory.
                 assert trac_shows_changeset(sitedir.http_url, "alpha", 1)
                 admin(sitedir, "backup", "--quiet")
                 yield sitedir, disk

@@ -1,6 +1,6 @@
-"""Driving a project's Trac over real HTTP: its forms, and waiting for it to learn of a
-commit (the post-commit hook tells it in the background, so a new changeset shows a
-moment after the commit returns)."""
+"""Driving a project's Trac over real HTTP: its forms, and seeing a commit in it (Trac
+syncs when a page of the project is read, so the first page after a commit shows it;
+the wait allows for a slow machine)."""
 import time
 
 import requests

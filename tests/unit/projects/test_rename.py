@@ -32,7 +32,7 @@ def _svn_mkdir(site, name, directory):
 
 
 def _trac_syncs_to(site, name) -> int:
-    """Trac's cache of the repository, synced as the post-commit hook does."""
+    """Trac's cache of the repository, synced as the dispatcher does before a page."""
     env = Environment(str(site.settings.trac_env_path(name)))
     try:
         repository = RepositoryManager(env).get_repository("")
@@ -49,8 +49,6 @@ def test_everything_follows_the_new_name(demo):
         rename_project(db, settings, service.get_project(db, "demo"), "atlas")
     assert not settings.repository_path("demo").exists()
     assert not settings.trac_env_path("demo").exists()
-    hook = (settings.repository_path("atlas") / "hooks" / "post-commit").read_text()
-    assert str(settings.trac_env_path("atlas")) in hook and "/demo" not in hook
     config = Configuration(str(settings.trac_env_path("atlas") / "conf" / "trac.ini"))
     assert config.get("repositories", ".dir") == str(settings.repository_path("atlas"))
     assert config.get("project", "name") == "atlas"
@@ -79,8 +77,6 @@ def test_an_abandoned_transaction_moves_everything_back(demo):
     assert not settings.repository_path("atlas").exists()
     assert not settings.trac_env_path("atlas").exists()
     assert authz.authz_path(settings, "demo").read_bytes() == authz_before
-    hook = (settings.repository_path("demo") / "hooks" / "post-commit").read_text()
-    assert str(settings.trac_env_path("demo")) in hook
     config = Configuration(str(settings.trac_env_path("demo") / "conf" / "trac.ini"))
     assert config.get("repositories", ".dir") == str(settings.repository_path("demo"))
     assert config.get("project", "name") == "demo"

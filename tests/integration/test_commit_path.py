@@ -1,0 +1,47 @@
+"""A commit runs nothing of ours and never waits for Trac; the page after it shows it."""
+import os
+import sqlite3
+
+import requests
+
+from tests.integration.conftest import PASSWORDS
+
+PROJECT = "swift"
+
+
+def _processes_naming(text: str) -> list[str]:
+    """Command lines of every process on the machine that mention `text` (a hook's
+    background child is reparented away from Apache, so look everywhere)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in command:
+            found.append(command)
+    return found
+
+
+def test_a_commit_starts_no_process_and_the_next_page_shows_it(site, svn):
+    site.admin("project", "add", PROJECT, "--owner", "alice")
+    trac_env = site.dir.data_dir / "trac" / PROJECT
+    url = svn.url(PROJECT)
+    # Trac's database held by someone else, as a long sync or a copy might hold it: a
+    # commit that waited for Trac, or started anything that does, would show it here.
+    holder = sqlite3.connect(trac_env / "db" / "trac.db", timeout=0, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        for directory in ("trunk", "branches", "tags"):
+            svn.run("mkdir", "-m", f"Make {directory}", f"{url}/{directory}",
+                    user="alice", password=PASSWORDS["alice"])
+        assert _processes_naming(str(trac_env)) == []
+    finally:
+        holder.close()
+    assert svn.youngest(PROJECT) == 3
+    # No retries: the first page after the commits has every one of them.
+    timeline = requests.get(f"{site.http_url}/{PROJECT}/timeline")
+    assert all(f"Make {d}" in timeline.text for d in ("trunk", "branches", "tags"))
+    assert requests.get(f"{site.http_url}/{PROJECT}/changeset/3").status_code == 200
+    assert not (site.dir.data_dir / "repos" / PROJECT / "hooks" / "post-commit").exists()
