@@ -16,7 +16,7 @@ from devjavu.settings import Settings
 
 def _owned_by_run_user(settings: Settings) -> list[Path]:
     return [settings.data_dir, settings.repos_dir, settings.authz_dir, settings.trac_dir,
-            settings.run_dir, settings.trash_dir, settings.backup_dir]
+            settings.run_dir, settings.trash_dir, settings.backup_dir, settings.journal_dir]
 
 
 def _owned_by_starter(settings: Settings) -> list[Path]:

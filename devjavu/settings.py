@@ -86,6 +86,11 @@ class Settings:
         return self.data_dir / "trash"
 
     @property
+    def journal_dir(self) -> Path:
+        """Operations in flight that a killed process must not leave half done."""
+        return self.data_dir / "journal"
+
+    @property
     def secret_path(self) -> Path:
         return self.data_dir / "secret.key"
 

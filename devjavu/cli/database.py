@@ -1,7 +1,8 @@
 """initdb / migrate: bring the database to the current schema, the authz files and hooks
-in step, and purge the trash of what has expired. `serve` runs it at every start."""
+in step, finish creations a killed process left, and purge the trash of what has
+expired. `serve` runs it at every start."""
 from devjavu import authz
-from devjavu.projects import service, trash
+from devjavu.projects import journal, service, trash
 from devjavu.svn.repository import update_hooks
 from devjavu.cli.context import open_site
 from devjavu.migrate import upgrade_to_head
@@ -23,10 +24,11 @@ def migrate(settings, args) -> int:
         authz.regenerate_all(db, settings)
         projects = service.list_projects(db)
         authz.remove_leftovers(settings, [project.name for project in projects])
-        # Hooks name paths in this checkout and data directory: rewrite them on every
-        # start, so that an upgrade or a moved data directory keeps commits flowing.
+        # Hooks an older version installed go, at every start, so that an upgrade
+        # takes them out of every commit.
         for project in projects:
             update_hooks(settings, project.name)
+        journal.settle(db, settings)       # creations a killed process left half-made
     with site.unit_of_work() as db:
         trash.purge_expired(db, settings)
     return 0

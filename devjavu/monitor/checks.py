@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from devjavu import authz
 from devjavu.backup.status import age_hours, read_status, site_age_hours
+from devjavu.projects import journal
 from devjavu.site import Site
 
 
@@ -64,6 +65,25 @@ def check_authz_in_step(site: Site) -> CheckResult:
     return CheckResult("authz", True, "in step with the database", 0)
 
 
+def check_leftovers(site: Site) -> CheckResult:
+    """Directories of projects whose creation was killed half-way, or that no project
+    owns: they block the name and hold disk."""
+    try:
+        with site.reading() as db:
+            unowned = journal.orphans(db, site.settings)
+    except SQLAlchemyError as e:
+        return CheckResult("leftovers", False, f"cannot compare with the database: {e}")
+    half_made = journal.abandoned(site.settings)
+    if half_made:
+        return CheckResult("leftovers", False, "creations killed half-way: "
+                           + ", ".join(half_made) + " (`devjavu-admin check --repair` or a "
+                           "restart removes them)", len(half_made) + len(unowned))
+    if unowned:
+        return CheckResult("leftovers", False, "directories no project owns in repos/ or "
+                           "trac/: " + ", ".join(unowned) + " (move them away)", len(unowned))
+    return CheckResult("leftovers", True, "no half-made or unowned project directories", 0)
+
+
 def check_backup_age(site: Site) -> CheckResult:
     settings = site.settings
     status = read_status(settings.backup_dir)
@@ -82,7 +102,7 @@ def check_backup_age(site: Site) -> CheckResult:
 
 
 CHECKS = (check_database, check_data_dir_writable, check_free_disk, check_authz_in_step,
-          check_backup_age)
+          check_leftovers, check_backup_age)
 
 
 def run_checks(site: Site) -> list[CheckResult]:

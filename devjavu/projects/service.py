@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from devjavu import audit, authz
 from devjavu.freetext import FreeTextError, check_single_line
 from devjavu.models import Membership, Project, Role, User, hooks
+from devjavu.projects import journal
 from devjavu.projects.names import validate_project_name
 from devjavu.settings import Settings
 from devjavu.svn.repository import RepositoryError, create_repository
@@ -54,7 +55,8 @@ def create_project(db: Session, settings: Settings, name: str, owner: User,
     """Create the rows, the repository and the Trac environment, or none of them.
 
     Raises ProjectError, leaving nothing behind on disk; if the transaction is later
-    abandoned, the directories made here are removed again.
+    abandoned, the directories made here are removed again, and if the process is killed
+    before either, the journal lets the next start (or creation of this name) remove them.
     """
     try:
         validate_project_name(name)
@@ -65,6 +67,7 @@ def create_project(db: Session, settings: Settings, name: str, owner: User,
         raise ProjectError(f"{owner.username} is disabled and cannot own a project.")
     if db.scalar(select(Project.id).where(func.lower(Project.name) == name)):
         raise ProjectError(f"A project named {name!r} already exists.")
+    journal.settle(db, settings, [name])      # what a killed creation of it left
     for path in (settings.repository_path(name), settings.trac_env_path(name)):
         if path.exists():
             raise ProjectError(f"{path} already exists on disk; move it away first.")
@@ -79,7 +82,12 @@ def create_project(db: Session, settings: Settings, name: str, owner: User,
     def remove_made():
         for path in reversed(made):
             shutil.rmtree(path, ignore_errors=True)
+        journal.end(settings, name)
 
+    try:
+        journal.begin(settings, name)
+    except OSError as e:
+        raise ProjectError(f"Could not record the creation of {name}: {e}") from e
     try:
         made.append(settings.repository_path(name))
         create_repository(settings, name)
@@ -92,6 +100,7 @@ def create_project(db: Session, settings: Settings, name: str, owner: User,
         remove_made()
         raise
     hooks.after_rollback(db, remove_made)
+    hooks.after_commit(db, f"journal:{name}", lambda: journal.end(settings, name))
     authz.mark_stale(db, project)
     audit.record(db, audit.PROJECT_CREATED, actor=owner, subject=name, ip=ip,
                  detail=project.visibility)

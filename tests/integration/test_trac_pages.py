@@ -159,7 +159,8 @@ def test_health_reports_every_check(site):
     assert response.status_code == 200
     report = response.json()
     assert report["status"] == "ok"
-    assert set(report["checks"]) == {"database", "data_dir", "free_disk", "authz", "backup"}
+    assert set(report["checks"]) == {"database", "data_dir", "free_disk", "authz",
+                                     "leftovers", "backup"}
     assert all(check["ok"] for check in report["checks"].values())
 
 

@@ -1,4 +1,7 @@
 """devjavu-admin as an operator's script uses it: exit codes, one-line errors, no traces."""
+import json
+import subprocess
+
 import pytest
 
 from tests.support.apache import admin
@@ -135,3 +138,20 @@ def test_rename(cli_site):
     assert "after\tpublic\tolga" in listing and "before" not in listing
     assert (cli_site.data_dir / "repos" / "after" / "conf" / "authz").exists()
     assert admin(cli_site, "check", check=False).returncode == 0
+
+
+def test_check_repair_removes_a_creation_killed_half_way(cli_site):
+    """As a daemon killed mid-creation leaves it: a journal entry naming a dead process,
+    and a repository no project owns."""
+    journal_dir = cli_site.data_dir / "journal"
+    (journal_dir / "create-halfway").write_text(json.dumps({"pid": 0, "started": "0"}))
+    repository = cli_site.data_dir / "repos" / "halfway"
+    subprocess.run(["svnadmin", "create", str(repository)], check=True)
+    subprocess.run(["chown", "-R", "www-data:www-data", str(repository),
+                    str(journal_dir)], check=True)
+    result = admin(cli_site, "check", check=False)
+    assert result.returncode == 1 and "FAIL leftovers" in result.stdout
+    assert "halfway" in result.stdout
+    repaired = admin(cli_site, "check", "--repair")
+    assert "removed the half-made project halfway" in repaired.stdout
+    assert not repository.exists() and not list(journal_dir.iterdir())
