@@ -1,27 +1,12 @@
 """A commit runs nothing of ours and never waits for Trac; the page after it shows it."""
-import os
 import sqlite3
 
 import requests
 
 from tests.integration.conftest import PASSWORDS
+from tests.support.processes import processes_naming
 
 PROJECT = "swift"
-
-
-def _processes_naming(text: str) -> list[str]:
-    """Command lines of every process on the machine that mention `text` (a hook's
-    background child is reparented away from Apache, so look everywhere)."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                command = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if text in command:
-            found.append(command)
-    return found
 
 
 def test_a_commit_starts_no_process_and_the_next_page_shows_it(site, svn):
@@ -36,7 +21,7 @@ def test_a_commit_starts_no_process_and_the_next_page_shows_it(site, svn):
         for directory in ("trunk", "branches", "tags"):
             svn.run("mkdir", "-m", f"Make {directory}", f"{url}/{directory}",
                     user="alice", password=PASSWORDS["alice"])
-        assert _processes_naming(str(trac_env)) == []
+        assert processes_naming(str(trac_env)) == []
     finally:
         holder.close()
     assert svn.youngest(PROJECT) == 3

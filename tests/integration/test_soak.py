@@ -26,30 +26,6 @@ COLD_EVERY = 25
 PATHS = ["/wiki/WikiStart"] + ["/chrome/common/trac.ico"] * 9
 
 
-def _daemon_rss_kib(apache) -> dict[int, int]:
-    sizes = {}
-    for pid in apache.descendants():
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if not f.read().startswith(b"devjavu-wsgi"):
-                    continue
-            with open(f"/proc/{pid}/status") as f:
-                rss = next(line for line in f if line.startswith("VmRSS:"))
-            sizes[pid] = int(rss.split()[1])
-        except (OSError, StopIteration):
-            continue
-    return sizes
-
-
-def _error_lines(sitedir, last: int = 80) -> str:
-    """Apache's error logs, less its start-up notices: what a failed request left."""
-    lines = []
-    for path in sorted((sitedir.data_dir / "logs").glob("error.log*")):
-        lines += [line for line in path.read_text(errors="replace").splitlines()
-                  if "[ssl:warn]" not in line and "[mpm_event:notice]" not in line]
-    return "\n".join(lines[-last:])
-
-
 @pytest.fixture(scope="module")
 def soak_site():
     sitedir = SiteDir(**{"devjavu.trac_env_cache_size": str(CACHE_SIZE),
@@ -112,14 +88,14 @@ def test_memory_stays_flat_and_logs_bounded(soak_site):
     sitedir, apache = soak_site
     started = time.monotonic()
     warm = _serve(sitedir, WARM_UP, 0)
-    after_warm_up = _daemon_rss_kib(apache)
+    after_warm_up = apache.daemon_rss_kib()
     rest = _serve(sitedir, TOTAL_REQUESTS - WARM_UP, WARM_UP)
-    at_end = _daemon_rss_kib(apache)
+    at_end = apache.daemon_rss_kib()
     elapsed = time.monotonic() - started
     statuses = warm + rest
     assert len(statuses) == TOTAL_REQUESTS
     assert set(statuses) == {200}, ({s: statuses.count(s) for s in set(statuses)},
-                                    _error_lines(sitedir))
+                                    apache.error_lines())
     assert len(after_warm_up) == 2 and set(after_warm_up) == set(at_end)
     for pid, before in after_warm_up.items():
         growth = (at_end[pid] - before) / before

@@ -56,6 +56,29 @@ class RunningApache:
     def descendants(self) -> set[int]:
         return descendants(self.process.pid)
 
+    def daemon_rss_kib(self) -> dict[int, int]:
+        """The resident memory of each mod_wsgi daemon process, by pid."""
+        sizes = {}
+        for pid in self.descendants():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    if not f.read().startswith(b"devjavu-wsgi"):
+                        continue
+                with open(f"/proc/{pid}/status") as f:
+                    rss = next(line for line in f if line.startswith("VmRSS:"))
+                sizes[pid] = int(rss.split()[1])
+            except (OSError, StopIteration):
+                continue
+        return sizes
+
+    def error_lines(self, last: int = 80) -> str:
+        """Apache's error logs, less its start-up notices: what a failed request left."""
+        lines = []
+        for path in sorted((self.site.data_dir / "logs").glob("error.log*")):
+            lines += [line for line in path.read_text(errors="replace").splitlines()
+                      if "[ssl:warn]" not in line and "[mpm_event:notice]" not in line]
+        return "\n".join(lines[-last:])
+
     def stop(self) -> set[int]:
         """SIGTERM, as Ctrl-C or a service manager would. Returns the pids of Apache's
         processes (workers, mod_wsgi daemons) that were still alive afterwards."""

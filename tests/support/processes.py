@@ -39,6 +39,21 @@ def descendants(root: int) -> set[int]:
     return found
 
 
+def processes_naming(text: str) -> list[str]:
+    """Command lines of every process on the machine that mention `text` (a hook's
+    background child is reparented away from Apache, so look everywhere)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in command:
+            found.append(command)
+    return found
+
+
 def stop_group(process: subprocess.Popen, wait_seconds: float) -> set[int]:
     """SIGTERM to `process` (the leader of its own session), as Ctrl-C or a service
     manager would; SIGKILL to its group if it has not exited within `wait_seconds`.
