@@ -1,11 +1,15 @@
 """initdb / migrate: bring the database to the current schema, the authz files and hooks
 in step, finish creations a killed process left, and purge the trash of what has
 expired. `serve` runs it at every start."""
+import logging
+
 from devjavu import authz
 from devjavu.projects import journal, service, trash
-from devjavu.svn.repository import update_hooks
+from devjavu.svn.repository import RepositoryError, remove_dead_transactions, update_hooks
 from devjavu.cli.context import open_site
 from devjavu.migrate import upgrade_to_head
+
+log = logging.getLogger(__name__)
 
 
 def register(commands) -> None:
@@ -28,7 +32,18 @@ def migrate(settings, args) -> int:
         # takes them out of every commit.
         for project in projects:
             update_hooks(settings, project.name)
+            _remove_dead_transactions(settings, project.name)
         journal.settle(db, settings)       # creations a killed process left half-made
     with site.unit_of_work() as db:
         trash.purge_expired(db, settings)
     return 0
+
+
+def _remove_dead_transactions(settings, name: str) -> None:
+    try:
+        removed = remove_dead_transactions(settings, name)
+    except RepositoryError as e:      # one repository must not keep the site down
+        log.error("%s", e)
+        return
+    if removed:
+        log.warning("removed %d dead transaction(s) of %s", removed, name)

@@ -1,6 +1,8 @@
 """Creating and removing a project's Subversion repository (subvertpy)."""
 import os
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import subvertpy
@@ -33,6 +35,28 @@ def update_hooks(settings: Settings, project_name: str) -> None:
             continue
         if ours:
             hook.unlink()
+
+
+# No commit stays open longer than Apache's Timeout (300 s) between two of its requests.
+DEAD_TRANSACTION_SECONDS = 3600
+
+
+def remove_dead_transactions(settings: Settings, project_name: str,
+                             older_than_seconds: float = DEAD_TRANSACTION_SECONDS) -> int:
+    """Remove the transactions that commits left behind when their Apache worker was
+    killed (each holds every file the client had sent). Returns how many went."""
+    path = settings.repository_path(project_name)
+    cutoff = time.time() - older_than_seconds
+    dead = [txn.name[:-len(".txn")] for txn in (path / "db" / "transactions").glob("*.txn")
+            if txn.stat().st_mtime < cutoff]
+    if dead:
+        try:
+            subprocess.run(["svnadmin", "rmtxns", "--quiet", str(path), *dead],
+                           check=True, capture_output=True)
+        except subprocess.CalledProcessError as e:
+            raise RepositoryError(f"Could not remove dead transactions of {path}: "
+                                  f"{e.stderr.decode(errors='replace').strip()}") from e
+    return len(dead)
 
 
 def create_repository(settings: Settings, project_name: str) -> Path:

@@ -1,4 +1,9 @@
-from devjavu.svn.repository import GENERATED_MARK, create_repository, update_hooks
+import os
+import time
+from pathlib import Path
+
+from devjavu.svn.repository import (GENERATED_MARK, create_repository,
+                                    remove_dead_transactions, update_hooks)
 
 
 def test_a_new_repository_runs_no_hook_of_ours(site):
@@ -15,3 +20,21 @@ def test_old_post_commit_hooks_are_removed_and_the_operators_kept(site):
     hook.write_text("#!/bin/sh\n# the operator's own mail hook\n")
     update_hooks(site.settings, "demo")
     assert hook.exists()
+
+
+def _open_transaction(repository) -> Path:
+    """A transaction begun and never committed, as a killed worker leaves one."""
+    import svn.fs
+    import svn.repos
+    fs = svn.repos.fs(svn.repos.open(str(repository)))
+    txn = svn.fs.begin_txn2(fs, svn.fs.youngest_rev(fs), 0)
+    return repository / "db" / "transactions" / f"{svn.fs.txn_name(txn).decode()}.txn"
+
+
+def test_dead_transactions_are_removed_and_young_ones_kept(site):
+    repository = create_repository(site.settings, "demo")
+    dead, young = _open_transaction(repository), _open_transaction(repository)
+    hours_ago = time.time() - 2 * 3600
+    os.utime(dead, (hours_ago, hours_ago))
+    assert remove_dead_transactions(site.settings, "demo") == 1
+    assert not dead.exists() and young.exists()
