@@ -156,7 +156,7 @@ def _site_processes(apache) -> int:
     return len(apache.descendants())
 
 
-def test_peak_hour_loses_nothing_and_piles_nothing_up(load_site):
+def test_peak_hour_loses_nothing_and_piles_nothing_up(load_site, capsys):
     sitedir, apache = load_site
     tally = Tally()
     deadline = time.monotonic() + SECONDS
@@ -185,11 +185,12 @@ def test_peak_hour_loses_nothing_and_piles_nothing_up(load_site):
     commits_ok = [c for c in tally.commits if c[2]]
     statuses = [status for _, status, _ in tally.http]
     slowest = max([s for _, _, s in tally.http] + [c[3] for c in tally.commits])
-    print(f"\n{len(tally.commits)} commits ({len(commits_ok)} ok), {len(tally.http)} HTTP "
-          f"requests, {len(tally.tickets)} tickets in {SECONDS} s; slowest {slowest:.1f} s; "
-          f"site processes {samples} (warm {processes_warm}, end {processes_end}); daemon "
-          f"RSS MB warm {[round(v / 1024) for v in rss_warm.values()]} end "
-          f"{[round(v / 1024) for v in rss_end.values()]}")
+    with capsys.disabled():         # the figures belong in every run's output
+        print(f"\nload: {len(tally.commits)} commits ({len(commits_ok)} ok), {len(tally.http)} HTTP "
+              f"requests, {len(tally.tickets)} tickets in {SECONDS} s; slowest {slowest:.1f} s; "
+              f"site processes {samples} (warm {processes_warm}, end {processes_end}); daemon "
+              f"RSS MB warm {[round(v / 1024) for v in rss_warm.values()]} end "
+              f"{[round(v / 1024) for v in rss_end.values()]}")
 
     failed = [c for c in tally.commits if not c[2]]
     assert failed == [], failed[:5]
