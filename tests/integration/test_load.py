@@ -184,10 +184,17 @@ def test_peak_hour_loses_nothing_and_piles_nothing_up(load_site, capsys):
 
     commits_ok = [c for c in tally.commits if c[2]]
     statuses = [status for _, status, _ in tally.http]
-    slowest = max([s for _, _, s in tally.http] + [c[3] for c in tally.commits])
+    timed = [(seconds, what) for what, _, seconds in tally.http] + [
+        (c[3], f"commit {c[0]}/{c[1]}") for c in tally.commits]
+    slowest = max(seconds for seconds, _ in timed)
+    over_5s = sorted(what.split()[0] + " " + what.split()[1].split("/")[-1].split("?")[0]
+                     for seconds, what in timed if seconds > 5)
+    over_5s = {kind: over_5s.count(kind) for kind in set(over_5s)}
+    slowest_three = ", ".join(f"{what} {seconds:.1f} s" for seconds, what in
+                              sorted(timed, reverse=True)[:3])
     with capsys.disabled():         # the figures belong in every run's output
         print(f"\nload: {len(tally.commits)} commits ({len(commits_ok)} ok), {len(tally.http)} HTTP "
-              f"requests, {len(tally.tickets)} tickets in {SECONDS} s; slowest {slowest:.1f} s; "
+              f"requests, {len(tally.tickets)} tickets in {SECONDS} s; slowest {slowest_three}; over 5 s: {over_5s}; "
               f"site processes {samples} (warm {processes_warm}, end {processes_end}); daemon "
               f"RSS MB warm {[round(v / 1024) for v in rss_warm.values()]} end "
               f"{[round(v / 1024) for v in rss_end.values()]}")
