@@ -4,13 +4,14 @@ once, whatever the mode."""
 import hashlib
 import secrets
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from devjavu import audit
 from devjavu.accounts.users import UserError, add_user
 from devjavu.clock import utcnow
 from devjavu.models import Invitation, InviteCode, User
+from devjavu.models.claims import claim_once
 from devjavu.projects import invitations
 from devjavu.sitesettings import SignupMode, signup_mode
 
@@ -70,12 +71,9 @@ def sign_up(db: Session, username: str, email: str, password: str,
 
 
 def _use_up_code(db: Session, code: InviteCode, user: User) -> None:
-    """Mark `code` used by `user`, once: a conditional UPDATE, so that of two sign-ups
-    racing with one code only the first gets in (the row lock settles it)."""
-    used = db.execute(update(InviteCode)
-                      .where(InviteCode.id == code.id, InviteCode.used_at.is_(None))
-                      .values(used_at=utcnow(), used_by_id=user.id))
-    if used.rowcount != 1:
+    """Mark `code` used by `user`, once, even when two sign-ups race with one code."""
+    if not claim_once(db, InviteCode.used_at, code.id, used_at=utcnow(),
+                      used_by_id=user.id):
         raise SignupError("This site is invite-only: enter a valid, unused invite code.")
 
 

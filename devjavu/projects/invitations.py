@@ -3,13 +3,14 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from devjavu import audit, mail
 from devjavu.accounts.users import validate_email
 from devjavu.clock import utcnow
 from devjavu.models import Invitation, Project, Role, User
+from devjavu.models.claims import claim_once
 from devjavu.projects.service import add_member, find_membership
 
 LIFETIME = timedelta(days=14)
@@ -45,12 +46,16 @@ def invite(db: Session, project: Project, email: str, role: Role, inviter: User,
     return invitation
 
 
+def _is_pending(invitation: Invitation) -> bool:
+    return (invitation.accepted_at is None and invitation.expires_at > utcnow()
+            and invitation.project.deleted_at is None)
+
+
 def pending_invitation(db: Session, token: str) -> Invitation | None:
     if not token or len(token) > 100:
         return None
     invitation = db.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
-    if (invitation is None or invitation.accepted_at is not None
-            or invitation.expires_at <= utcnow() or invitation.project.deleted_at):
+    if invitation is None or not _is_pending(invitation):
         return None
     return invitation
 
@@ -58,19 +63,13 @@ def pending_invitation(db: Session, token: str) -> Invitation | None:
 def admits(invitation: Invitation, email: str) -> bool:
     """Whether `invitation` lets the owner of `email` sign up: only the address it was
     sent to, and only while it is pending."""
-    return (invitation.accepted_at is None and invitation.expires_at > utcnow()
-            and invitation.project.deleted_at is None
+    return (_is_pending(invitation)
             and invitation.email.strip().lower() == email.strip().lower())
 
 
 def _use_up(db: Session, invitation: Invitation) -> None:
-    """Mark `invitation` accepted, once: a conditional UPDATE, so that of two requests
-    racing with one link only the first succeeds (the row lock settles it)."""
-    used = db.execute(update(Invitation)
-                      .where(Invitation.id == invitation.id,
-                             Invitation.accepted_at.is_(None))
-                      .values(accepted_at=utcnow()))
-    if used.rowcount != 1:
+    """Mark `invitation` accepted, once, even when two requests race with one link."""
+    if not claim_once(db, Invitation.accepted_at, invitation.id, accepted_at=utcnow()):
         raise InvitationError("This invitation has already been used.")
 
 
