@@ -62,21 +62,28 @@ def _abandoned(path: Path) -> bool:
         return True
 
 
+def _in_flight(settings: Settings) -> dict[str, Path]:
+    """Every journaled creation, by project name: running or abandoned."""
+    if not settings.journal_dir.is_dir():
+        return {}
+    return {path.name[len(_PREFIX):]: path for path in settings.journal_dir.iterdir()
+            if path.name.startswith(_PREFIX)}
+
+
 def abandoned(settings: Settings) -> list[str]:
     """Names of the creations whose process died before it finished."""
-    if not settings.journal_dir.is_dir():
-        return []
-    return sorted(path.name[len(_PREFIX):] for path in settings.journal_dir.iterdir()
-                  if path.name.startswith(_PREFIX) and _abandoned(path))
+    return sorted(name for name, path in _in_flight(settings).items() if _abandoned(path))
 
 
 def settle(db: Session, settings: Settings, names: list[str] | None = None) -> list[str]:
     """Finish the abandoned creations (of `names`, default all): roll each forward or
     back. Returns the names rolled back, whose directories were removed."""
+    if names is None:
+        names = abandoned(settings)
+    else:
+        names = [name for name in names if _abandoned(_entry_path(settings, name))]
     rolled_back = []
-    for name in abandoned(settings) if names is None else names:
-        if not _abandoned(_entry_path(settings, name)):
-            continue
+    for name in names:
         if db.scalar(select(Project.id).where(Project.name == name)) is None:
             for path in (settings.trac_env_path(name), settings.repository_path(name)):
                 shutil.rmtree(path, ignore_errors=True)
@@ -89,11 +96,9 @@ def orphans(db: Session, settings: Settings) -> list[str]:
     """Repository or Trac directories that no project in the database owns and no
     creation in flight explains (made by hand, or by a version without this journal)."""
     known = set(db.scalars(select(Project.name)))
-    in_flight = {path.name[len(_PREFIX):] for path in settings.journal_dir.glob(
-        f"{_PREFIX}*")} if settings.journal_dir.is_dir() else set()
     found = set()
     for parent in (settings.repos_dir, settings.trac_dir):
         if parent.is_dir():
             found.update(entry.name for entry in parent.iterdir()
                          if entry.is_dir() and not entry.name.startswith("."))
-    return sorted(found - known - in_flight)
+    return sorted(found - known - set(_in_flight(settings)))

@@ -8,6 +8,7 @@ from devjavu import audit
 from devjavu.accounts import resets, sessions, signin, signup, users
 from devjavu.dashboard.forms import LoginForm, ResetForm, ResetRequestForm, SignupForm
 from devjavu.dashboard.security import clear_login_cookie, set_login_cookie
+from devjavu.freetext import has_control_characters
 from devjavu.projects import invitations
 from devjavu.sitesettings import SignupMode, signup_mode
 
@@ -25,7 +26,7 @@ def safe_came_from(value: str | None, default: str = "/dashboard") -> str:
     or backslash refuses the whole value."""
     if not value or not value.startswith("/") or value.startswith("//"):
         return default
-    if "\\" in value or any(ord(c) < 0x20 or ord(c) == 0x7f for c in value):
+    if "\\" in value or has_control_characters(value):
         return default
     return quote(value, safe=_CAME_FROM_SAFE)
 
