@@ -24,18 +24,24 @@ def _owned_by_starter(settings: Settings) -> list[Path]:
 
 
 def prepare(settings: Settings) -> None:
-    """Create missing directories with the right owners (as root) or as the caller."""
+    """Create missing directories with the right owners (as root) or as the caller.
+
+    The run user can replace anything in the data directory with a symbolic link, so
+    root changes owners without following links: a link planted to /etc gets a new owner
+    itself, never /etc."""
     as_root = os.geteuid() == 0
     run_user = pwd.getpwnam(settings.run_user)
     for path in _owned_by_run_user(settings):
         path.mkdir(mode=0o755, parents=True, exist_ok=True)
         if as_root:
-            os.chown(path, run_user.pw_uid, run_user.pw_gid)
+            os.chown(path, run_user.pw_uid, run_user.pw_gid, follow_symlinks=False)
     # Files at the top (the SQLite database and its journal) must be the run user's too.
     if as_root:
-        for entry in settings.data_dir.iterdir():
-            if entry.is_file() and not entry.is_symlink():
-                os.chown(entry, run_user.pw_uid, run_user.pw_gid)
+        with os.scandir(settings.data_dir) as entries:
+            for entry in entries:
+                if entry.is_file(follow_symlinks=False):
+                    os.chown(entry.path, run_user.pw_uid, run_user.pw_gid,
+                             follow_symlinks=False)
     for path in _owned_by_starter(settings):
         path.mkdir(mode=0o755, parents=True, exist_ok=True)
     ensure_secret(settings, run_user if as_root else None)
@@ -50,11 +56,11 @@ def ensure_secret(settings: Settings, owner=None) -> None:
     except FileExistsError:
         return
     with os.fdopen(fd, "w") as f:
+        if owner is not None:
+            os.fchown(f.fileno(), owner.pw_uid, owner.pw_gid)    # this file, not a name
         f.write(secrets.token_hex(32))
         f.flush()
         os.fsync(f.fileno())
-    if owner is not None:
-        os.chown(path, owner.pw_uid, owner.pw_gid)
 
 
 def read_secret(settings: Settings) -> str:
