@@ -3,6 +3,7 @@ with `svn commit` and `svnmucc`, 25 Trac readers, 5 dashboard users, 10 ticket
 creators). Nothing hangs, nothing is lost, nothing piles up, and nothing outlives the
 site. The figures are printed; the assertions are about correctness and bounds that only
 a hang or a leak would break."""
+import collections
 import random
 import re
 import subprocess
@@ -83,6 +84,17 @@ def _timed(call):
     return result, time.monotonic() - started
 
 
+def _timed_request(call):
+    """(response, status, seconds) of one HTTP exchange. A connection closed without an
+    answer is an outcome too (status: the exception's name, response None), counted
+    rather than ending the client."""
+    try:
+        response, seconds = _timed(call)
+    except requests.RequestException as error:
+        return None, type(error).__name__, 0.0
+    return response, response.status_code, seconds
+
+
 def _committer(n: int, sitedir, deadline: float, tally: Tally) -> None:
     """Alternates `svnmucc put` and `svn commit` of a new file in its own directory."""
     workdir = Path(tempfile.mkdtemp(prefix=f"committer{n}-"))
@@ -120,9 +132,9 @@ def _reader(n: int, sitedir, deadline: float, tally: Tally) -> None:
     session = requests.Session()
     while time.monotonic() < deadline:
         path = f"/{chooser.choice(PROJECTS)}{chooser.choice(READER_PATHS)}"
-        response, seconds = _timed(lambda: session.get(sitedir.http_url + path,
-                                                       timeout=HANG_SECONDS * 4))
-        tally.add("http", (f"GET {path}", response.status_code, seconds))
+        _, status, seconds = _timed_request(lambda: session.get(sitedir.http_url + path,
+                                                                timeout=HANG_SECONDS * 4))
+        tally.add("http", (f"GET {path}", status, seconds))
 
 
 def _dashboard_user(n: int, sitedir, deadline: float, tally: Tally) -> None:
@@ -130,9 +142,9 @@ def _dashboard_user(n: int, sitedir, deadline: float, tally: Tally) -> None:
     chooser = random.Random(100 + n)
     while time.monotonic() < deadline:
         path = chooser.choice(["/dashboard", f"/dashboard/{chooser.choice(PROJECTS)}"])
-        response, seconds = _timed(lambda: session.get(sitedir.http_url + path,
-                                                       timeout=HANG_SECONDS * 4))
-        tally.add("http", (f"GET {path}", response.status_code, seconds))
+        _, status, seconds = _timed_request(lambda: session.get(sitedir.http_url + path,
+                                                                timeout=HANG_SECONDS * 4))
+        tally.add("http", (f"GET {path}", status, seconds))
 
 
 def _ticket_creator(n: int, sitedir, deadline: float, tally: Tally) -> None:
@@ -143,11 +155,11 @@ def _ticket_creator(n: int, sitedir, deadline: float, tally: Tally) -> None:
     while time.monotonic() < deadline:
         count += 1
         summary = f"load ticket {n}-{count}"
-        response, seconds = _timed(lambda: trac_form_post(
+        response, status, seconds = _timed_request(lambda: trac_form_post(
             session, f"{sitedir.http_url}/{project}/newticket",
             {"field_summary": summary, "field_type": "defect", "submit": "Create ticket"}))
-        tally.add("http", (f"POST /{project}/newticket", response.status_code, seconds))
-        if response.status_code == 303:
+        tally.add("http", (f"POST /{project}/newticket", status, seconds))
+        if status == 303:
             number = re.search(r"/ticket/(\d+)", response.headers["Location"]).group(1)
             tally.add("tickets", (project, int(number), summary))
 
@@ -194,7 +206,8 @@ def test_peak_hour_loses_nothing_and_piles_nothing_up(load_site, capsys):
                               sorted(timed, reverse=True)[:3])
     with capsys.disabled():         # the figures belong in every run's output
         print(f"\nload: {len(tally.commits)} commits ({len(commits_ok)} ok), {len(tally.http)} HTTP "
-              f"requests, {len(tally.tickets)} tickets in {SECONDS} s; slowest {slowest_three}; over 5 s: {over_5s}; "
+              f"requests {dict(collections.Counter(statuses))}, {len(tally.tickets)} tickets "
+              f"in {SECONDS} s; slowest {slowest_three}; over 5 s: {over_5s}; "
               f"site processes {samples} (warm {processes_warm}, end {processes_end}); daemon "
               f"RSS MB warm {[round(v / 1024) for v in rss_warm.values()]} end "
               f"{[round(v / 1024) for v in rss_end.values()]}")
@@ -202,9 +215,9 @@ def test_peak_hour_loses_nothing_and_piles_nothing_up(load_site, capsys):
     failed = [c for c in tally.commits if not c[2]]
     assert failed == [], failed[:5]
     assert commits_ok, "no commit went through"
-    server_errors = [h for h in tally.http if h[1] >= 500]
-    assert server_errors == [], (server_errors[:5], apache.error_lines())
-    assert set(statuses) <= {200, 303}, {s: statuses.count(s) for s in set(statuses)}
+    unexpected = [(what, status) for what, status, _ in tally.http if status not in (200, 303)]
+    assert unexpected == [], ({s: statuses.count(s) for s in set(statuses)}, unexpected[:10],
+                              apache.error_lines())
     assert slowest < HANG_SECONDS
     # Nothing lost: every commit a client saw succeed is in its repository, every ticket
     # a client saw created is in its Trac.
