@@ -5,6 +5,7 @@ import logging
 
 from devjavu import authz
 from devjavu.projects import journal, service, trash
+from devjavu.svn import childwatch
 from devjavu.svn.repository import RepositoryError, remove_dead_transactions, update_hooks
 from devjavu.cli.context import open_site
 from devjavu.migrate import upgrade_to_head
@@ -34,6 +35,8 @@ def migrate(settings, args) -> int:
             update_hooks(settings, project.name)
             _remove_dead_transactions(settings, project.name)
         journal.settle(db, settings)       # creations a killed process left half-made
+    # Apache children of the last run that were killed: verify what they were writing.
+    childwatch.verify_after_unclean_ends(settings)
     with site.unit_of_work() as db:
         trash.purge_expired(db, settings)
     return 0

@@ -16,16 +16,9 @@ from pathlib import Path
 from trac.core import TracError
 from trac.versioncontrol.api import RepositoryManager
 
+from devjavu.svn.fsfs import youngest_on_disk
+
 log = logging.getLogger(__name__)
-
-
-def youngest_on_disk(repository_path: Path) -> int | None:
-    """The repository's youngest revision as FSFS records it, or None if unreadable."""
-    try:
-        with open(repository_path / "db" / "current", "rb") as current:
-            return int(current.read(64).split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 class RevisionFollower:

@@ -11,6 +11,7 @@ from devjavu import authz
 from devjavu.backup.status import age_hours, read_status, site_age_hours
 from devjavu.projects import journal
 from devjavu.site import Site
+from devjavu.svn import childwatch
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,18 @@ def check_leftovers(site: Site) -> CheckResult:
     return CheckResult("leftovers", True, "no half-made or unowned project directories", 0)
 
 
+def check_repositories_verify(site: Site) -> CheckResult:
+    """After an Apache child ended uncleanly (killed, crashed), the newest revisions of
+    the repositories it may have been writing pass `svnadmin verify`."""
+    failures = childwatch.verify_after_unclean_ends(site.settings)
+    if failures:
+        return CheckResult("repositories", False, "; ".join(
+            f"{f.project} fails svnadmin verify on r{f.first}:{f.last}: {f.error}"
+            for f in failures) + " (README: \"A repository fails verification\")",
+            len(failures))
+    return CheckResult("repositories", True, "no repository failed verification", 0)
+
+
 def check_backup_age(site: Site) -> CheckResult:
     settings = site.settings
     status = read_status(settings.backup_dir)
@@ -102,7 +115,7 @@ def check_backup_age(site: Site) -> CheckResult:
 
 
 CHECKS = (check_database, check_data_dir_writable, check_free_disk, check_authz_in_step,
-          check_leftovers, check_backup_age)
+          check_leftovers, check_repositories_verify, check_backup_age)
 
 
 def run_checks(site: Site) -> list[CheckResult]:

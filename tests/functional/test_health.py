@@ -35,7 +35,7 @@ def _hides_everything(response, web_site, status):
 def _shows_details(response, status):
     assert response.status_int == status
     assert set(response.json["checks"]) == {"database", "data_dir", "free_disk", "authz",
-                                            "leftovers", "backup"}
+                                            "leftovers", "repositories", "backup"}
 
 
 @pytest.mark.parametrize("headers", [

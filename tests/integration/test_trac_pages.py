@@ -160,7 +160,7 @@ def test_health_reports_every_check(site):
     report = response.json()
     assert report["status"] == "ok"
     assert set(report["checks"]) == {"database", "data_dir", "free_disk", "authz",
-                                     "leftovers", "backup"}
+                                     "leftovers", "repositories", "backup"}
     assert all(check["ok"] for check in report["checks"].values())
 
 

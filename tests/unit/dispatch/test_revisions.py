@@ -7,7 +7,8 @@ from trac.versioncontrol.api import RepositoryManager
 
 from devjavu.accounts import users
 from devjavu.dispatch import revisions
-from devjavu.dispatch.revisions import RevisionFollower, youngest_on_disk
+from devjavu.dispatch.revisions import RevisionFollower
+from devjavu.svn.fsfs import youngest_on_disk
 from devjavu.projects import service
 
 
