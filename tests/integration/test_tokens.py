@@ -9,7 +9,7 @@ from tests.support.web import post_form, signed_in
 def test_token_is_an_svn_password_until_revoked(site, svn):
     web = signed_in(site.http_url, "bob", PASSWORDS["bob"])
     page = post_form(web, site.http_url, "/account/tokens", "/account/tokens",
-                     name="svn laptop")
+                     name="svn laptop", password=PASSWORDS["bob"])
     token = re.search(r'id="new-token">(djv_[^<]+)<', page.text).group(1)
 
     assert svn.run("ls", svn.url("priv"), user="bob", password=token).returncode == 0
