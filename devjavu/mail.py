@@ -93,12 +93,17 @@ class BackgroundSender:
                 task()
             except (OSError, smtplib.SMTPException, SQLAlchemyError) as e:
                 log.error("mail task failed: %s", e)
+            except BaseException:
+                # A bug: this thread ends with its traceback printed by threading's
+                # excepthook, and a new one takes over the queue.
+                with self._lock:
+                    self._thread = None
+                    self._start_if_needed()
+                raise
             finally:
                 with self._idle:
                     self._pending -= 1
                     self._idle.notify_all()
-            # Any other exception ends this thread (and is printed by threading's
-            # excepthook); the next hand_off starts a new one.
 
 
 sender = BackgroundSender()

@@ -107,7 +107,7 @@ def end_pending_resets(db: Session, user: User) -> None:
     choose another one."""
     db.execute(update(PasswordReset)
                .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-               .values(used_at=utcnow()).execution_options(synchronize_session=False))
+               .values(used_at=utcnow()))
 
 
 def complete_reset(db: Session, reset: PasswordReset, password: str, ip: str,
@@ -116,8 +116,7 @@ def complete_reset(db: Session, reset: PasswordReset, password: str, ip: str,
     everywhere, revoke its access tokens if asked, and tell its address."""
     user = reset.user
     set_password(db, user, password)
-    end_pending_resets(db, user)
-    db.expire(reset, ["used_at"])
+    end_pending_resets(db, user)                          # this link among them
     sessions.end_all_sessions(db, user)
     if revoke_tokens:
         tokens.revoke_all_tokens(db, user, ip, why="with a password reset")
