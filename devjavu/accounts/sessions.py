@@ -22,7 +22,7 @@ from devjavu.models import LoginSession, User
 COOKIE_NAME = "devjavu_session"
 # Writing last_seen_at on every request would make every page a write; once a minute
 # keeps the idle timeout exact to a minute.
-TOUCH_INTERVAL = timedelta(minutes=1)
+_TOUCH_INTERVAL = timedelta(minutes=1)
 # Every signed-in request runs this; built once, session and user in one query.
 _SESSION_WITH_USER = (select(LoginSession).join(LoginSession.user)
                       .options(contains_eager(LoginSession.user))
@@ -56,7 +56,7 @@ def session_for_token(db: Session, token: str | None) -> LoginSession | None:
     idle_limit = timedelta(minutes=db.info["settings"].session_idle_minutes)
     if now - login.last_seen_at > idle_limit:
         return None
-    if now - login.last_seen_at > TOUCH_INTERVAL:
+    if now - login.last_seen_at > _TOUCH_INTERVAL:
         login.last_seen_at = now
     return login
 
