@@ -48,6 +48,7 @@ class Settings:
     smtp_port: int
     mail_from: str
     session_days: int
+    session_idle_minutes: int
     trash_days: int
     # Shows /_health's details to a request carrying it; empty: no token opens them.
     health_token: str = dataclasses.field(repr=False)
@@ -208,6 +209,9 @@ _FIELDS = {
     "devjavu.smtp_port": ("smtp_port", _int_in(1, 65535), "25"),
     "devjavu.mail_from": ("mail_from", str, "DevjaVu <devjavu@localhost>"),
     "devjavu.session_days": ("session_days", _int_in(1, 365), "14"),
+    # A sign-in unused this long ends; at least 5, since its last-seen time is written
+    # at most once a minute.
+    "devjavu.session_idle_minutes": ("session_idle_minutes", _int_in(5, 525600), "120"),
     "devjavu.trash_days": ("trash_days", _int_in(0, 3650), "30"),
     # Empty: only site admins and the loopback address see /_health's details.
     "devjavu.health_token": ("health_token", parse_health_token, ""),

@@ -56,4 +56,4 @@ def send_password_reset(db: Session, actor: User, user: User, ip: str = "") -> N
     tell the admin a link is on its way."""
     if not user.is_active:
         raise UserError(f"{user.username} is disabled; enable the account first.")
-    resets.request_reset(db, user.email, ip)
+    resets.send_reset_link(db, user, actor, ip)

@@ -1,8 +1,9 @@
-"""Changing one's own email and password: the current password is asked first."""
+"""Changing one's own email and password: the current password is asked first, and the
+address in effect before the change is told of it."""
 from sqlalchemy.orm import Session
 
-from devjavu import audit
-from devjavu.accounts import sessions
+from devjavu import audit, mail, messages
+from devjavu.accounts import resets, sessions, tokens
 from devjavu.accounts.passwords import verify_password
 from devjavu.accounts.users import set_password, validate_email
 from devjavu.models import User
@@ -19,17 +20,28 @@ def _check_current(user: User, current_password: str) -> None:
 
 def change_email(db: Session, user: User, current_password: str, email: str,
                  ip: str = "") -> None:
+    """New address; the old one gets a notice, since the new one reaches someone else
+    if the change was not the owner's doing."""
     _check_current(user, current_password)
     old = user.email
     user.email = validate_email(email)
     audit.record(db, audit.EMAIL_CHANGED, actor=user, subject=user.username, ip=ip,
                  detail=f"{old} -> {user.email}")
+    if old.lower() != user.email.lower():
+        mail.send_after_commit(db, *messages.email_changed(db.info["settings"], user, old))
 
 
 def change_password(db: Session, user: User, current_password: str, new_password: str,
-                    keep_session_token: str | None = None, ip: str = "") -> None:
-    """New password; every other session of the user ends (this one stays)."""
+                    keep_session_token: str | None = None, ip: str = "",
+                    revoke_tokens: bool = True) -> None:
+    """New password; every other session and every reset link of the user ends (this
+    session stays), its access tokens are revoked if asked, and its address is told."""
     _check_current(user, current_password)
     set_password(db, user, new_password)
     sessions.end_all_sessions(db, user, keep_token=keep_session_token)
+    resets.end_pending_resets(db, user)
+    if revoke_tokens:
+        tokens.revoke_all_tokens(db, user, ip, why="with a password change")
     audit.record(db, audit.PASSWORD_CHANGED, actor=user, subject=user.username, ip=ip)
+    mail.send_after_commit(db, *messages.password_changed(db.info["settings"], user,
+                                                          "on your account page"))

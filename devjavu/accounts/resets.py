@@ -1,18 +1,33 @@
-"""Password reset by an emailed link: single use, valid for an hour."""
+"""Password reset by an emailed link: single use, valid for an hour, limited.
+
+Someone who types an address on /reset learns nothing from the answer or its time: the
+request does the same work for any address (it counts and records the request for the
+client address and hands one task to `mail.sender`), and the sender thread then looks
+the address up, applies the per-account limit, records the link and mails it.
+"""
 import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from devjavu import audit, mail
-from devjavu.accounts import sessions
+from devjavu import audit, mail, messages
+from devjavu.accounts import sessions, tokens
 from devjavu.accounts.users import set_password
 from devjavu.clock import utcnow
 from devjavu.models import PasswordReset, User
+from devjavu.settings import Settings
 
 LIFETIME = timedelta(hours=1)
+_LIFETIME_TEXT = "an hour"
+LIMIT_WINDOW = timedelta(hours=1)
+# Mails one account may receive per window, whoever asks: ten requests must not be ten
+# mails to a victim.
+MAX_LINKS_PER_ACCOUNT = 3
+# Requests one client address may make per window, for any addresses.
+MAX_REQUESTS_PER_CLIENT = 10
 
 
 def _hash(token: str) -> str:
@@ -20,24 +35,61 @@ def _hash(token: str) -> str:
 
 
 def request_reset(db: Session, email: str, ip: str) -> None:
-    """Mail a reset link to every active account with this address (there may be
-    none: the caller answers the same either way)."""
-    settings = db.info["settings"]
-    # An exact match: `like` would read % and _ in the address as wildcards.
-    accounts = db.scalars(select(User).where(
-        func.lower(User.email) == email.strip().lower(), User.is_active.is_(True))).all()
-    for user in accounts:
-        token = secrets.token_urlsafe(32)
-        now = utcnow()
-        db.add(PasswordReset(user=user, token_hash=_hash(token), created_at=now,
-                             expires_at=now + LIFETIME))
-        audit.record(db, audit.PASSWORD_RESET_REQUESTED, subject=user.username, ip=ip)
-        mail.send_after_commit(
-            db, user.email, "Reset your DevjaVu password",
-            f"Hello {user.username},\n\nSomeone (we hope you) asked to reset your "
-            f"DevjaVu password. Choose a new one here within an hour:\n\n"
-            f"{settings.public_url}/reset/{token}\n\n"
-            "If it was not you, ignore this message: your password stays as it is.\n")
+    """Someone asks for a reset link for `email` on the public form; the caller answers
+    the same whatever happens here. Over the client's limit, the request is recorded as
+    limited and nothing is handed off; else the lookup and the mail are handed to the
+    sender thread once `db` commits."""
+    if audit.count_since(db, audit.PASSWORD_RESET_REQUESTED, utcnow() - LIMIT_WINDOW,
+                         ip=ip) >= MAX_REQUESTS_PER_CLIENT:
+        audit.record(db, audit.PASSWORD_RESET_LIMITED, ip=ip,
+                     detail="too many requests from this client address")
+        return
+    audit.record(db, audit.PASSWORD_RESET_REQUESTED, ip=ip)
+    engine, settings = db.get_bind(), db.info["settings"]
+    address = email.strip().lower()
+    mail.run_after_commit(db, lambda: _mail_links(engine, settings, address, ip))
+
+
+def _mail_links(engine: Engine, settings: Settings, address: str, ip: str) -> None:
+    """On the sender thread: a link for each active account with `address`, within the
+    per-account limit, committed before its mail goes out."""
+    # The sender thread is an entry point of its own, so it owns its transaction.
+    with Session(engine, info={"settings": settings}) as db:
+        # An exact match: `like` would read % and _ in the address as wildcards.
+        accounts = db.scalars(select(User).where(
+            func.lower(User.email) == address, User.is_active.is_(True))).all()
+        letters = [letter for user in accounts
+                   if (letter := _link_within_limit(db, settings, user, ip)) is not None]
+        db.commit()
+    mail.send_now(settings, [mail.make_message(settings, *letter) for letter in letters])
+
+
+def _link_within_limit(db: Session, settings: Settings, user: User, ip: str
+                       ) -> messages.Letter | None:
+    since = utcnow() - LIMIT_WINDOW
+    if audit.count_since(db, audit.PASSWORD_RESET_SENT, since,
+                         subject=user.username) >= MAX_LINKS_PER_ACCOUNT:
+        audit.record(db, audit.PASSWORD_RESET_LIMITED, subject=user.username, ip=ip,
+                     detail="too many links mailed to this account")
+        return None
+    return _new_link(db, settings, user, ip)
+
+
+def _new_link(db: Session, settings: Settings, user: User, ip: str,
+              actor: User | None = None) -> messages.Letter:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.add(PasswordReset(user=user, token_hash=_hash(token), created_at=now,
+                         expires_at=now + LIFETIME))
+    audit.record(db, audit.PASSWORD_RESET_SENT, actor=actor, subject=user.username, ip=ip)
+    return messages.password_reset_link(settings, user, token, _LIFETIME_TEXT)
+
+
+def send_reset_link(db: Session, user: User, actor: User, ip: str = "") -> None:
+    """A site admin sends `user` a link: mailed after the commit, outside the limits
+    (the admin chose the account), but counted in the account's limit."""
+    letter = _new_link(db, db.info["settings"], user, ip, actor=actor)
+    mail.send_after_commit(db, *letter)
 
 
 def pending_reset(db: Session, token: str) -> PasswordReset | None:
@@ -50,10 +102,25 @@ def pending_reset(db: Session, token: str) -> PasswordReset | None:
     return reset
 
 
-def complete_reset(db: Session, reset: PasswordReset, password: str, ip: str) -> None:
-    """Set the password, spend the link, and sign the account out everywhere."""
-    set_password(db, reset.user, password)
-    reset.used_at = utcnow()
-    sessions.end_all_sessions(db, reset.user)
-    audit.record(db, audit.PASSWORD_CHANGED, actor=reset.user, subject=reset.user.username,
+def end_pending_resets(db: Session, user: User) -> None:
+    """Spend every unused link of `user`: after a new password, an old link must not
+    choose another one."""
+    db.execute(update(PasswordReset)
+               .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+               .values(used_at=utcnow()))
+
+
+def complete_reset(db: Session, reset: PasswordReset, password: str, ip: str,
+                   revoke_tokens: bool = True) -> None:
+    """Set the password, spend this link and every other, sign the account out
+    everywhere, revoke its access tokens if asked, and tell its address."""
+    user = reset.user
+    set_password(db, user, password)
+    end_pending_resets(db, user)                          # this link among them
+    sessions.end_all_sessions(db, user)
+    if revoke_tokens:
+        tokens.revoke_all_tokens(db, user, ip, why="with a password reset")
+    audit.record(db, audit.PASSWORD_CHANGED, actor=user, subject=user.username,
                  ip=ip, detail="by reset link")
+    mail.send_after_commit(db, *messages.password_changed(db.info["settings"], user,
+                                                          "with a reset link"))

@@ -4,6 +4,9 @@ The cookie carries a random token; the database keeps only its SHA-256 (a 256-bi
 random value needs no slow hash, and every request looks it up). Signing out, changing
 the password or disabling the account ends sessions at once, because every request
 reads the session row and the user behind it.
+
+A session ends at its absolute expiry (`devjavu.session_days` after sign-in) or when it
+has not been used for `devjavu.session_idle_minutes`, whichever comes first.
 """
 import hashlib
 import secrets
@@ -17,8 +20,9 @@ from devjavu.clock import utcnow
 from devjavu.models import LoginSession, User
 
 COOKIE_NAME = "devjavu_session"
-# Writing last_seen_at on every request would make every page a write.
-_TOUCH_INTERVAL = timedelta(minutes=5)
+# Writing last_seen_at on every request would make every page a write; once a minute
+# keeps the idle timeout exact to a minute.
+_TOUCH_INTERVAL = timedelta(minutes=1)
 # Every signed-in request runs this; built once, session and user in one query.
 _SESSION_WITH_USER = (select(LoginSession).join(LoginSession.user)
                       .options(contains_eager(LoginSession.user))
@@ -48,6 +52,9 @@ def session_for_token(db: Session, token: str | None) -> LoginSession | None:
     login = db.scalar(_SESSION_WITH_USER, {"token_hash": _hash(token)})
     now = utcnow()
     if login is None or login.expires_at <= now or not login.user.is_active:
+        return None
+    idle_limit = timedelta(minutes=db.info["settings"].session_idle_minutes)
+    if now - login.last_seen_at > idle_limit:
         return None
     if now - login.last_seen_at > _TOUCH_INTERVAL:
         login.last_seen_at = now

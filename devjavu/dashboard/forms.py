@@ -3,9 +3,9 @@
 Validators reuse the services' own rules, so a form and the CLI refuse the same input
 with the same words.
 """
-from wtforms import (Form, IntegerField, PasswordField, RadioField,
+from wtforms import (BooleanField, Form, IntegerField, PasswordField, RadioField,
                      SelectField, StringField, TextAreaField)
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange,
+from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, NumberRange,
                                 Optional, ValidationError)
 
 from devjavu.accounts import users
@@ -86,8 +86,14 @@ class ResetRequestForm(DashboardForm):
     email = StringField("Email", _email)
 
 
+# On by default: whoever changed the password may have done so because a token leaked
+# with it. A browser sends nothing for an unticked box, so an absent field is "no".
+_revoke_tokens_label = "Also revoke all my access tokens"
+
+
 class ResetForm(DashboardForm):
     password = PasswordField("New password", _new_password)
+    revoke_tokens = BooleanField(_revoke_tokens_label, default=True)
 
 
 class EmailForm(DashboardForm):
@@ -100,11 +106,26 @@ class PasswordChangeForm(DashboardForm):
     current_password = PasswordField("Current password",
                                      [InputRequired("Enter your current password.")])
     new_password = PasswordField("New password", _new_password)
+    revoke_tokens = BooleanField(_revoke_tokens_label, default=True)
+
+
+TOKEN_EXPIRY_CHOICES = [("never", "Never"), ("30", "In 30 days"), ("90", "In 90 days"),
+                        ("365", "In 365 days")]
 
 
 class TokenForm(DashboardForm):
     name = StringField("Token name", [DataRequired("Name the token."), Length(max=64),
                                       _one_line("A token name")])
+    expires = SelectField("Expires", choices=TOKEN_EXPIRY_CHOICES, default="90",
+                          validate_choice=False,
+                          validators=[AnyOf([value for value, _ in TOKEN_EXPIRY_CHOICES],
+                                            "Choose never, 30, 90 or 365 days.")])
+    password = PasswordField("Your password", [InputRequired(
+        "Enter your password to create a token."), Length(max=1024)])
+
+    @property
+    def expires_in_days(self) -> int | None:
+        return None if self.expires.data == "never" else int(self.expires.data)
 
 
 class ProjectForm(DashboardForm):

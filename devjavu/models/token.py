@@ -20,5 +20,7 @@ class AccessToken(Base):
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # Chosen at creation; None: the token lasts until revoked.
+    expires_at: Mapped[datetime | None]
 
     user: Mapped["User"] = relationship()  # noqa: F821

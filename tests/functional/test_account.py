@@ -1,7 +1,13 @@
 """The account page and personal access tokens."""
 import re
+from datetime import timedelta
 
+from sqlalchemy import select
+
+from devjavu import audit
 from devjavu.accounts import users
+from devjavu.clock import utcnow
+from devjavu.models import AccessToken
 from devjavu.accounts.credentials import CredentialChecker
 from devjavu.accounts.sessions import COOKIE_NAME
 
@@ -53,7 +59,8 @@ def test_recent_sign_ins_are_listed(app_factory, add_user):
 
 def test_token_is_shown_once_stored_hashed_and_revocable(browser, web_site):
     browser.sign_up("amy")
-    page = browser.submit("/account/tokens", {"name": "laptop svn"})
+    page = browser.submit("/account/tokens", {"name": "laptop svn",
+                                              "password": "a-good-password"})
     token = re.search(r'id="new-token">(djv_[^<]+)<', page.text).group(1)
     assert page.headers["Cache-Control"] == "no-store"
     listing = browser.get("/account/tokens")
@@ -64,7 +71,7 @@ def test_token_is_shown_once_stored_hashed_and_revocable(browser, web_site):
         assert token not in repr(users.get_user(db, "amy").__dict__)
         db.commit()
     listing = browser.get("/account/tokens")
-    assert "<td>never</td>" not in listing.text            # last-used time is shown
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>\s*<td>\s*<form", listing.text)
     token_id = re.search(r'/account/tokens/(\d+)/revoke', listing.text).group(1)
     browser.submit(f"/account/tokens/{token_id}/revoke", {}, form_page="/account/tokens")
     with web_site.reading() as db:
@@ -74,10 +81,12 @@ def test_token_is_shown_once_stored_hashed_and_revocable(browser, web_site):
 
 def test_token_names_are_checked(browser):
     browser.sign_up("amy")
-    assert browser.submit("/account/tokens", {"name": ""}).status_int == 400
-    assert browser.submit("/account/tokens", {"name": "x" * 65}).status_int == 400
-    browser.submit("/account/tokens", {"name": "ci"})
-    again = browser.submit("/account/tokens", {"name": "ci"})
+    password = {"password": "a-good-password"}
+    assert browser.submit("/account/tokens", {"name": "", **password}).status_int == 400
+    assert browser.submit("/account/tokens", {"name": "x" * 65, **password}
+                          ).status_int == 400
+    browser.submit("/account/tokens", {"name": "ci", **password})
+    again = browser.submit("/account/tokens", {"name": "ci", **password})
     assert again.status_int == 400 and "already have a token" in again.text
 
 
@@ -85,7 +94,7 @@ def test_someone_elses_token_cannot_be_revoked(app_factory, web_site):
     amy, bob = app_factory(), app_factory()
     amy.sign_up("amy")
     bob.sign_up("bob")
-    page = amy.submit("/account/tokens", {"name": "mine"})
+    page = amy.submit("/account/tokens", {"name": "mine", "password": "a-good-password"})
     token_id = re.search(r'/account/tokens/(\d+)/revoke', page.text).group(1)
     response = bob.submit(f"/account/tokens/{token_id}/revoke", {},
                           form_page="/account/tokens").follow()
@@ -99,3 +108,34 @@ def test_disabled_account_session_stops_at_once(browser, web_site):
     with web_site.unit_of_work() as db:
         users.set_active(db, users.get_user(db, "amy"), False)
     assert browser.get("/dashboard").status_int == 303
+
+
+def test_a_token_needs_the_password_and_a_wrong_one_counts_as_a_failed_sign_in(
+        browser, web_site):
+    browser.sign_up("amy")
+    page = browser.submit("/account/tokens", {"name": "ci", "password": "not-it"})
+    assert page.status_int == 400 and "Your password is not right" in page.text
+    assert "new-token" not in page.text
+    missing = browser.submit("/account/tokens", {"name": "ci"})
+    assert missing.status_int == 400 and "Enter your password" in missing.text
+    with web_site.reading() as db:
+        assert db.scalars(select(AccessToken)).all() == []
+        [failure] = audit.recent(db, event_prefix=audit.SIGNIN_FAILED, subject="amy")
+        assert failure.ip_address == "192.0.2.10"
+    assert "Failed sign-in" in browser.get("/account").text
+
+
+def test_expiry_is_chosen_from_the_offered_lifetimes(browser, web_site):
+    browser.sign_up("amy")
+    odd = browser.submit("/account/tokens", {"name": "ci", "expires": "7",
+                                             "password": "a-good-password"})
+    assert odd.status_int == 400 and "Choose never, 30, 90 or 365 days" in odd.text
+    browser.submit("/account/tokens", {"name": "ci", "expires": "365",
+                                       "password": "a-good-password"})
+    with web_site.reading() as db:
+        [token] = db.scalars(select(AccessToken)).all()
+        assert token.expires_at - token.created_at == timedelta(days=365)
+    assert 'class="expired"' not in browser.get("/account/tokens").text
+    with web_site.unit_of_work() as db:                  # a year passes
+        db.scalar(select(AccessToken)).expires_at = utcnow() - timedelta(minutes=1)
+    assert 'class="expired">expired' in browser.get("/account/tokens").text

@@ -27,3 +27,11 @@ def test_a_weak_or_malformed_health_token_is_refused_without_echoing_it(token):
         _settings(**{"devjavu.health_token": token})
     assert "devjavu.health_token" in str(refused.value)
     assert token.strip() not in str(refused.value) and "(hidden)" in str(refused.value)
+
+
+def test_the_idle_timeout_has_a_sane_default_and_a_floor():
+    assert _settings().session_idle_minutes == 120
+    assert _settings(**{"devjavu.session_idle_minutes": "30"}).session_idle_minutes == 30
+    for too_short in ("0", "4", "-1", "two hours"):
+        with pytest.raises(SettingsError, match="devjavu.session_idle_minutes"):
+            _settings(**{"devjavu.session_idle_minutes": too_short})

@@ -60,18 +60,22 @@ class AccountViews:
                                     form.current_password.data, form.new_password.data,
                                     keep_session_token=request.cookies.get(
                                         sessions.COOKIE_NAME),
-                                    ip=client_address(request))
+                                    ip=client_address(request),
+                                    revoke_tokens=form.revoke_tokens.data)
         except (profile.ProfileError, UserError) as e:
             request.response.status = 400
             return _account_page(request,
                                  password_form=form.with_error("current_password", e))
-        request.session.flash("Your password is changed; your other sign-ins have ended.")
+        request.session.flash("Your password is changed; your other sign-ins have ended"
+                              + (" and your access tokens are revoked."
+                                 if form.revoke_tokens.data else "."))
         return HTTPSeeOther(request.route_url("account"))
 
 
 def _tokens_page(request, form=None, new_token=None):
-    return {"form": form or TokenForm(), "tokens": tokens.active_tokens(
-        request.dbsession, request.user), "new_token": new_token}
+    listed = tokens.active_tokens(request.dbsession, request.user)
+    return {"form": form or TokenForm(), "tokens": listed, "new_token": new_token,
+            "expired": {token.id for token in listed if tokens.is_expired(token)}}
 
 
 @view_config(route_name="account.tokens", request_method="GET", permission="signed-in",
@@ -88,13 +92,16 @@ def create_token(request):
         request.response.status = 400
         return _tokens_page(request, form)
     try:
-        token, text = tokens.create_token(request.dbsession, request.user, form.name.data)
+        token, text = tokens.create_token(request.dbsession, request.user, form.name.data,
+                                          form.password.data, form.expires_in_days,
+                                          ip=client_address(request))
+    except tokens.WrongPassword as e:
+        # Not doomed: the failed-sign-in record must be kept.
+        request.response.status = 400
+        return _tokens_page(request, form.with_error("password", e))
     except tokens.TokenError as e:
         request.response.status = 400
         return _tokens_page(request, form.with_error("name", e))
-    audit.record(request.dbsession, audit.TOKEN_CREATED, actor=request.user,
-                 subject=request.user.username, ip=client_address(request),
-                 detail=token.name)
     # Shown on this response only: it is stored hashed and cannot be shown again.
     request.response.headers["Cache-Control"] = "no-store"
     return _tokens_page(request, new_token=(token, text))
@@ -105,12 +112,10 @@ def create_token(request):
 def revoke_token(request):
     try:
         token = tokens.revoke_token(request.dbsession, request.user,
-                                    int(request.matchdict["token_id"]))
+                                    int(request.matchdict["token_id"]),
+                                    ip=client_address(request))
     except tokens.TokenError:
         request.session.flash("No such token.")
         return HTTPSeeOther(request.route_url("account.tokens"))
-    audit.record(request.dbsession, audit.TOKEN_REVOKED, actor=request.user,
-                 subject=request.user.username, ip=client_address(request),
-                 detail=token.name)
     request.session.flash(f"Token {token.name!r} revoked; it no longer works.")
     return HTTPSeeOther(request.route_url("account.tokens"))

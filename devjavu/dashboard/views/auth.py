@@ -166,7 +166,7 @@ def reset_request_submit(request):
         request.response.status = 400
         return {"form": form, "sent": False}
     resets.request_reset(request.dbsession, form.email.data, client_address(request))
-    # The same answer whether or not the address has an account.
+    # The same answer whether or not the address has an account, or a limit was reached.
     return {"form": ResetRequestForm(), "sent": True}
 
 
@@ -189,6 +189,8 @@ def reset_submit(request):
         request.response.status = 400
         return {"form": form, "valid": True}
     resets.complete_reset(request.dbsession, reset, form.password.data,
-                          client_address(request))
-    request.session.flash("Your password is changed. Log in with it.")
+                          client_address(request), revoke_tokens=form.revoke_tokens.data)
+    request.session.flash("Your password is changed"
+                          + (" and your access tokens are revoked" if form.revoke_tokens.data
+                             else "") + ". Log in with it.")
     return HTTPSeeOther(request.route_url("login"))
