@@ -9,6 +9,7 @@ import webtest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
+from devjavu import mail
 from devjavu.accounts import users
 from devjavu.dashboard import make_dashboard
 from devjavu.dispatch.app import Dispatcher
@@ -52,7 +53,10 @@ def smtp_server():
 
 @pytest.fixture
 def mailbox(smtp_server):
+    """The messages sent from here on: what fixtures before it sent (mail leaves on a
+    background thread) has arrived before the box is emptied."""
     _, mailbox = smtp_server
+    mail.sender.wait_until_idle()
     mailbox.messages.clear()
     return mailbox
 
