@@ -12,6 +12,11 @@ remembered digest for the old one stop matching.
 `password_verdict` is the svn auth provider's path: with the digest remembered, the
 password check is one indexed select on a plain connection (0.12 ms here, against
 0.5 ms for an ORM session that loads the user and commits), on every request.
+
+`attempt` and `password_verdict` are ways in: they ask `throttle` first (one more
+select) and count each failure there. Unknown and disabled accounts and unknown tokens
+cost one full argon2 verification, as a wrong password does, so that the time of an
+answer does not tell which names have an account.
 """
 import hashlib
 import hmac
@@ -23,8 +28,9 @@ from collections import OrderedDict
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
-from devjavu.accounts import tokens
-from devjavu.accounts.passwords import MAX_PASSWORD_LENGTH, verify_password
+from devjavu.accounts import throttle, tokens
+from devjavu.accounts.passwords import (MAX_PASSWORD_LENGTH, spend_a_verification,
+                                        verify_password)
 from devjavu.models import User
 
 # Built once: composing the statement costs more than running it.
@@ -73,31 +79,63 @@ class CredentialChecker:
 
     def check(self, db: Session, username: str, secret: str) -> User | None:
         """The active user whose name and password (or access token) these are, or None.
+        Not counted by the sign-in limit: ways in call `attempt`.
 
         A token's last-used time may be updated in `db`: the caller commits it."""
         if not username or not secret or len(secret) > MAX_PASSWORD_LENGTH:
             return None
         if tokens.looks_like_token(secret):
             token = tokens.token_for(db, username, secret)
-            if token is None or not self._verify(username, token.token_hash, secret,
-                                                 verify_password):
+            if token is None:               # unknown, revoked, another's, disabled
+                spend_a_verification(secret)
+                return None
+            if not self._verify(username, token.token_hash, secret, verify_password):
                 return None
             tokens.note_use(token)
             return token.user
         user = db.scalar(select(User).where(User.username == username))
-        if user is None or not user.is_active:
+        if user is None:
+            spend_a_verification(secret)
+            return None
+        if not user.is_active:
+            verify_password(user.password_hash, secret)     # never from the cache
             return None
         if not self._verify(username, user.password_hash, secret, verify_password):
             return None
         return user
 
-    def password_verdict(self, connection: Connection, username: str,
-                         password: str) -> bool | None:
+    def attempt(self, db: Session, username: str, secret: str, address: str,
+                way_in: str) -> User | None:
+        """`check` as a way in: raises throttle.TooManyFailures without checking when
+        the attempt must wait, and adds a failure to `db` (the caller commits)."""
+        throttle.ensure_allowed(db, username, address)
+        user = self.check(db, username, secret)
+        if user is None:
+            kind = " token" if tokens.looks_like_token(secret) else ""
+            throttle.record_failure(db, username, address, way_in + kind)
+        return user
+
+    def password_verdict(self, connection: Connection, username: str, password: str,
+                         address: str) -> bool | None:
         """For a password, not a token: True (right, active account), False (wrong
-        password or disabled account) or None (no such user)."""
+        password or disabled account) or None (no such user). Raises
+        throttle.TooManyFailures without checking when the attempt must wait; a
+        failure is counted and committed on `connection`."""
+        throttle.ensure_allowed(connection, username, address)
+        verdict = self._password_verdict(connection, username, password)
+        if not verdict:
+            throttle.record_failure(connection, username, address, "svn")
+            connection.commit()
+        return verdict
+
+    def _password_verdict(self, connection, username, password) -> bool | None:
         row = connection.execute(_PASSWORD_ROW, {"username": username}).first()
+        if not password or len(password) > MAX_PASSWORD_LENGTH:
+            return None if row is None else False
         if row is None:
+            spend_a_verification(password)
             return None
-        if (not row.is_active or not password or len(password) > MAX_PASSWORD_LENGTH):
+        if not row.is_active:
+            verify_password(row.password_hash, password)    # never from the cache
             return False
         return self._verify(username, row.password_hash, password, verify_password)
