@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select
+from sqlalchemy import Connection, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from devjavu import audit
@@ -71,20 +71,26 @@ def account_key(username: str) -> str:
 
 
 _events = AuditEvent.__table__.c
-_to_account = _events.subject == bindparam("account")
-_from_address = _events.ip_address == bindparam("address")
-_both = and_(_to_account, _from_address)
-# Built once: it runs before every svn request's password check. Both halves of the OR
-# are ranges of the (event, subject, at) and (event, ip_address, at) indexes.
-_FAILURES = select(
-    func.count().filter(_to_account), func.max(_events.at).filter(_to_account),
-    func.count().filter(_from_address), func.max(_events.at).filter(_from_address),
-    func.count().filter(_both), func.max(_events.at).filter(_both),
-).where(_events.event == audit.SIGNIN_FAILED, _events.at >= bindparam("since"),
-        or_(_to_account, _from_address))
+_failed_since = and_(_events.event == audit.SIGNIN_FAILED,
+                     _events.at >= bindparam("since"))
+# Every delay is at its longest by this many failures (a test holds it), so no count
+# reads more index entries than this, however many failures a botnet has piled up.
+COUNTED_AT_MOST = 64
+# Built once: they run before every svn request's password check. Each reads the
+# newest failures from the end of an index range: (event, ip_address, at), whose
+# subjects also give the account-from-this-address count, and (event, subject, at).
+_FROM_ADDRESS = select(_events.subject, _events.at).where(
+    _failed_since, _events.ip_address == bindparam("address")).order_by(
+    _events.at.desc()).limit(COUNTED_AT_MOST)
+_newest_to_account = select(_events.at).where(
+    _failed_since, _events.subject == bindparam("account")).order_by(
+    _events.at.desc()).limit(COUNTED_AT_MOST).subquery()
+_TO_ACCOUNT = select(func.count(), func.max(_newest_to_account.c.at))
 
 
-def _not_before(last: datetime | None, wait: timedelta) -> datetime | None:
+def _not_before(failures: int, last: datetime | None, backoff: Backoff
+                ) -> datetime | None:
+    wait = backoff.wait_after(failures)
     return None if last is None or not wait else last + wait
 
 
@@ -92,16 +98,18 @@ def seconds_to_wait(connection: Connection | Session, username: str, address: st
                     now: datetime | None = None) -> int:
     """How long an attempt at `username` from `address` must wait: 0 for none."""
     now = now or utcnow()
-    (account_failures, account_last, address_failures, address_last,
-     pair_failures, pair_last) = connection.execute(_FAILURES, {
-         "account": account_key(username), "address": address,
-         "since": now - WINDOW}).one()
+    account = account_key(username)
+    parameters = {"account": account, "address": address, "since": now - WINDOW}
+    from_address = connection.execute(_FROM_ADDRESS, parameters).all()
+    to_pair = [at for subject, at in from_address if subject == account]
     limits = [
-        _not_before(pair_last, FROM_ADDRESS_TO_ACCOUNT.wait_after(pair_failures)),
-        _not_before(address_last, FROM_ADDRESS.wait_after(address_failures)),
+        _not_before(len(to_pair), max(to_pair, default=None), FROM_ADDRESS_TO_ACCOUNT),
+        _not_before(len(from_address), max((at for _, at in from_address), default=None),
+                    FROM_ADDRESS),
     ]
-    if address_failures:
-        limits.append(_not_before(account_last, TO_ACCOUNT.wait_after(account_failures)))
+    if from_address:         # the account's delay holds back failing addresses only
+        to_account, last = connection.execute(_TO_ACCOUNT, parameters).one()
+        limits.append(_not_before(to_account, last, TO_ACCOUNT))
     latest = max((limit for limit in limits if limit is not None), default=None)
     if latest is None or latest <= now:
         return 0

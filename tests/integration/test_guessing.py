@@ -83,6 +83,10 @@ def _svn(sitedir, address, username, password):
 def test_svn_guesses_wait_and_then_the_right_password_works(svn_guessed, tmp_path):
     sitedir, site = svn_guessed
     svn = SvnClient(sitedir.http_url, tmp_path)
+    # The client sends a refused password again (two requests here): one guess.
+    assert svn.run("ls", svn.url("secret"), user="gus", password="guess-first",
+                   check=False).returncode != 0
+    assert len(_failures(site, "gus")) == 1
     for n in range(GUESSES):
         guess = svn.run("ls", svn.url("secret"), user="gus", password=f"guess-{n:03d}",
                         check=False)
@@ -128,9 +132,9 @@ def test_a_flood_against_someone_else_does_not_lock_them_out(guessed, tmp_path):
 def test_a_forged_forwarded_for_neither_resets_the_count_nor_reaches_the_log(guessed):
     sitedir, site = guessed
     for n in range(GUESSES):
-        _trac(sitedir, "127.0.0.5", "pat", "wrong-password",
+        _trac(sitedir, "127.0.0.5", "pat", f"guess-{n:03d}",
               **{"X-Forwarded-For": f"198.51.100.{n}"})
-        _svn(sitedir, "127.0.0.5", "pat", "wrong-password")
+        _svn(sitedir, "127.0.0.5", "pat", f"guess-{n:03d}")
     refused = _trac(sitedir, "127.0.0.5", "pat", PASSWORDS["pat"],
                     **{"X-Forwarded-For": "198.51.100.200"})
     assert refused.status_code == 429

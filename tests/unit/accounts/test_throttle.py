@@ -30,7 +30,9 @@ def _executed_by(site, call) -> list[tuple[str, tuple]]:
     return statements
 
 
-def test_counting_failures_reads_only_the_failures_in_the_window(site):
+def test_counting_failures_reads_only_the_newest_failures_in_the_window(site):
+    """Each count is a range at the end of an index, at most COUNTED_AT_MOST entries
+    long: a botnet's thousands of failures on one account do not slow its owner."""
     if site.engine.dialect.name != "sqlite":
         pytest.skip("the query plan is checked on SQLite")
     now = utcnow()
@@ -38,14 +40,24 @@ def test_counting_failures_reads_only_the_failures_in_the_window(site):
         connection.execute(AuditEvent.__table__.insert(), [
             {"at": now - timedelta(days=i % 90), "event": audit.SIGNIN, "subject": "amy",
              "ip_address": "10.0.0.1", "detail": ""} for i in range(2000)])
+        throttle.record_failure(connection, "bob", "10.0.0.1", "svn")
     with site.engine.connect() as connection:
-        (sql, parameters), = _executed_by(
+        statements = _executed_by(
             site, lambda: throttle.seconds_to_wait(connection, "amy", "10.0.0.1"))
-        plan = " ".join(row[3] for row in connection.exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {sql}", parameters))
-    for column in ("subject", "ip_address"):
+        plans = [" ".join(row[3] for row in connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {sql}", parameters)) for sql, parameters in statements]
+    assert len(plans) == 2
+    for plan, column in zip(plans, ("ip_address", "subject")):
         assert f"ix_audit_events_event_{column}_at" in plan, plan
-    assert "at>?" in plan.replace(" ", ""), plan
+        assert "at>?" in plan.replace(" ", ""), plan
+    assert all("LIMIT ?" in sql and throttle.COUNTED_AT_MOST in parameters
+               for sql, parameters in statements)
+
+
+def test_every_delay_is_at_its_longest_before_counting_stops():
+    for backoff in (throttle.FROM_ADDRESS_TO_ACCOUNT, throttle.FROM_ADDRESS,
+                    throttle.TO_ACCOUNT):
+        assert backoff.wait_after(throttle.COUNTED_AT_MOST - 1) == backoff.longest
 
 
 def test_delays_double_from_one_second_up_to_their_longest():
@@ -127,10 +139,10 @@ def test_every_way_in_counts_towards_one_limit(site, make_user):
     ip = "10.0.0.5"
     assert "Wrong" in _form(site, "amy", WRONG, ip)
     with site.engine.connect() as connection:
-        assert checker.password_verdict(connection, "amy", WRONG, ip) is False
-        assert checker.password_verdict(connection, "Amy", WRONG, ip) is None
+        assert checker.password_verdict(connection, "amy", WRONG + "1", ip) is False
+        assert checker.password_verdict(connection, "Amy", WRONG + "2", ip) is None
     with site.unit_of_work() as db:
-        assert checker.attempt(db, "amy", WRONG, ip, "trac") is None
+        assert checker.attempt(db, "amy", WRONG + "3", ip, "trac") is None
         assert checker.attempt(db, "amy", token[:-3] + "xyz", ip, "svn") is None
     with site.reading() as db:
         ways = sorted(e.detail for e in audit.recent(db) if e.event == audit.SIGNIN_FAILED)
@@ -159,8 +171,8 @@ def test_a_remembered_password_is_held_back_like_any_other(site, make_user):
     checker = CredentialChecker()
     with site.engine.connect() as connection:
         assert checker.password_verdict(connection, "amy", RIGHT, "10.0.0.1") is True
-        for _ in range(5):
-            checker.password_verdict(connection, "amy", WRONG, "10.0.0.7")
+        for n in range(5):
+            checker.password_verdict(connection, "amy", f"{WRONG}-{n}", "10.0.0.7")
         with pytest.raises(throttle.TooManyFailures):
             checker.password_verdict(connection, "amy", RIGHT, "10.0.0.7")
 
@@ -174,3 +186,22 @@ def test_a_successful_check_writes_nothing(site, make_user):
             connection, "amy", RIGHT, "10.0.0.1"))
     assert len(statements) == 2 and all(s.lstrip().upper().startswith("SELECT")
                                         for s, _ in statements), statements
+
+
+def test_a_refused_secret_sent_again_is_not_another_guess(site, make_user):
+    """The svn client resends a refused password two or three times per command."""
+    make_user("amy", password=RIGHT)
+    checker = CredentialChecker()
+    with site.engine.connect() as connection:
+        for _ in range(10):
+            assert checker.password_verdict(connection, "amy", WRONG, "10.0.0.1") is False
+        assert _failures(site) == 1
+        assert checker.password_verdict(connection, "amy", WRONG, "10.0.0.2") is False
+        assert checker.password_verdict(connection, "amy", WRONG + "!", "10.0.0.1") is False
+        assert _failures(site) == 3
+        assert checker.password_verdict(connection, "amy", RIGHT, "10.0.0.1") is True
+        assert checker.password_verdict(connection, "amy", RIGHT, "10.0.0.1") is True
+    with site.unit_of_work() as db:
+        for _ in range(10):
+            assert checker.attempt(db, "amy", WRONG, "10.0.0.3", "trac") is None
+    assert _failures(site) == 4
