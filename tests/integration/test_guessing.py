@@ -20,6 +20,24 @@ PASSWORDS = {"olga": "olga-secret-12", "gus": "gus-secret-123", "vic": "vic-secr
              "pat": "pat-secret-123", "quinn": "quinn-secret-12"}
 PROXY = "127.0.0.2"
 GUESSES = 40
+UNKNOWN_TOKEN = "djv_aaaaaaaaaaaa_" + "b" * 43
+# Prepended to the svn auth provider: one line per argon2 verification in Apache's
+# children, the real verification still done.
+COUNTING_VERIFICATIONS = """
+import fcntl
+import argon2
+_real_verify = argon2.PasswordHasher.verify
+
+
+def _counted_verify(self, hash, password):
+    with open({calls!r}, "a") as calls:
+        fcntl.flock(calls, fcntl.LOCK_EX)
+        calls.write("verify\\n")
+    return _real_verify(self, hash, password)
+
+
+argon2.PasswordHasher.verify = _counted_verify
+"""
 
 
 def _start():
@@ -55,6 +73,24 @@ def guessed():
 @pytest.fixture
 def svn_guessed():
     yield from _site()
+
+
+@pytest.fixture
+def counted():
+    """A site whose svn auth provider counts argon2 verifications in a file."""
+    for sitedir, site in _site():
+        admin(sitedir, "user", "add", "dora", "--email", "dora@example.com",
+              input="dora-secret-12\n")
+        admin(sitedir, "member", "add", "secret", "dora", "--role", "developer")
+        admin(sitedir, "user", "disable", "dora")
+        script = sitedir.data_dir / "run" / "httpd" / "svnauth.wsgi"
+        calls = sitedir.root / "verifications.txt"
+        calls.touch()
+        calls.chmod(0o666)
+        # No svn request has been made yet: each child loads the script at its first.
+        script.write_text(COUNTING_VERIFICATIONS.format(calls=str(calls))
+                          + script.read_text())
+        yield sitedir, calls
 
 
 def _failures(site, username) -> list[tuple[str, str]]:
@@ -152,3 +188,24 @@ def test_a_trusted_proxy_is_believed_about_the_address_it_forwards(guessed):
     # Another client behind the same proxy is another address.
     assert _trac(sitedir, PROXY, "quinn", PASSWORDS["quinn"],
                  **{"X-Forwarded-For": "203.0.113.10"}).status_code == 200
+
+
+def test_svn_spends_one_verification_on_unknown_and_disabled_accounts(counted):
+    """Counted in Apache's children, not timed: before, an unknown name was answered
+    without one (about 1 ms against 20 ms), which told who has an account."""
+    sitedir, calls = counted
+    attempts = [("olga", "a-wrong-password"), ("nobody", "a-wrong-password"),
+                ("dora", "dora-secret-12"), ("olga", UNKNOWN_TOKEN),
+                ("nobody", UNKNOWN_TOKEN)]
+    for n, (username, secret) in enumerate(attempts):
+        before = len(calls.read_text().splitlines())
+        assert _svn(sitedir, f"127.0.1.{n}", username, secret).status_code == 401
+        assert len(calls.read_text().splitlines()) - before == 1, (username, secret)
+    # The right password is verified once, then remembered on that connection's child.
+    olga = client_from("127.0.1.99")
+    before = len(calls.read_text().splitlines())
+    for _ in range(3):
+        answer = olga.request("PROPFIND", f"{sitedir.http_url}/svn/secret/",
+                              auth=("olga", PASSWORDS["olga"]), headers={"Depth": "0"})
+        assert answer.status_code == 207
+    assert len(calls.read_text().splitlines()) - before == 1
