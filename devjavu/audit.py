@@ -1,7 +1,7 @@
 """The audit log of security events, which also counts failed sign-ins."""
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
 from devjavu.clock import utcnow
@@ -44,6 +44,20 @@ def record(db: Session, event: str, *, actor: User | None = None, subject: str =
                        ip_address=(ip or "")[:45], detail=detail)
     db.add(entry)
     return entry
+
+
+def append(connection: Connection | Session, event: str, *, subject: str = "",
+           ip: str = "", detail: str = "") -> None:
+    """Record an event that has no actor, through a plain connection too (the svn auth
+    provider has no ORM session); the caller commits."""
+    if isinstance(connection, Session):
+        # Through the ORM: a session joined to a transaction manager commits only what
+        # it has flushed, and would drop a Core insert.
+        record(connection, event, subject=subject, ip=ip, detail=detail)
+        return
+    connection.execute(insert(AuditEvent.__table__).values(
+        at=utcnow(), event=event, actor_id=None, subject=subject[:64],
+        ip_address=(ip or "")[:45], detail=detail))
 
 
 def count_since(db: Session, event: str, since: datetime, *, subject: str | None = None,

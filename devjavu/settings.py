@@ -15,6 +15,8 @@ from pathlib import Path
 
 from paste.deploy.loadwsgi import appconfig
 
+from devjavu.clientaddress import parse_trusted_proxies
+
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,6 +54,8 @@ class Settings:
     trash_days: int
     # Shows /_health's details to a request carrying it; empty: no token opens them.
     health_token: str = dataclasses.field(repr=False)
+    # Proxies whose X-Forwarded-For is believed (devjavu.clientaddress); none by default.
+    trusted_proxies: tuple = ()
 
     @property
     def repos_dir(self) -> Path:
@@ -215,9 +219,12 @@ _FIELDS = {
     "devjavu.trash_days": ("trash_days", _int_in(0, 3650), "30"),
     # Empty: only site admins and the loopback address see /_health's details.
     "devjavu.health_token": ("health_token", parse_health_token, ""),
+    # Empty: X-Forwarded-For is ignored and every client is the connection's address.
+    "devjavu.trusted_proxies": ("trusted_proxies", parse_trusted_proxies, ""),
 }
 
-_OPTIONAL = {"devjavu.public_url", "devjavu.backup_dir", "devjavu.health_token"}
+_OPTIONAL = {"devjavu.public_url", "devjavu.backup_dir", "devjavu.health_token",
+             "devjavu.trusted_proxies"}
 # Never echoed in an error message.
 _SECRET = {"devjavu.health_token"}
 
@@ -251,6 +258,7 @@ def settings_from_dict(raw: dict[str, str], ini_path: Path) -> Settings:
     if not values["public_url"]:
         values["public_url"] = f"http://{values['server_name']}:{values['http_port']}"
     values["public_url"] = values["public_url"].rstrip("/")
+    values["trusted_proxies"] = values["trusted_proxies"] or ()
     return Settings(ini_path=ini_path, **values)
 
 

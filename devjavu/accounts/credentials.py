@@ -12,6 +12,12 @@ remembered digest for the old one stop matching.
 `password_verdict` is the svn auth provider's path: with the digest remembered, the
 password check is one indexed select on a plain connection (0.12 ms here, against
 0.5 ms for an ORM session that loads the user and commits), on every request.
+
+`attempt` and `password_verdict` are ways in: they ask `throttle` first (one or two
+more selects) and count each failure there, once per secret a minute (a client that
+resends a refused one is not guessing). Unknown and disabled accounts and unknown tokens
+cost one full argon2 verification, as a wrong password does, so that the time of an
+answer does not tell which names have an account.
 """
 import hashlib
 import hmac
@@ -23,8 +29,9 @@ from collections import OrderedDict
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
-from devjavu.accounts import tokens
-from devjavu.accounts.passwords import MAX_PASSWORD_LENGTH, verify_password
+from devjavu.accounts import throttle, tokens
+from devjavu.accounts.passwords import (MAX_PASSWORD_LENGTH, spend_a_verification,
+                                        verify_password)
 from devjavu.models import User
 
 # Built once: composing the statement costs more than running it.
@@ -33,34 +40,59 @@ _PASSWORD_ROW = select(_users.c.password_hash, _users.c.is_active).where(
     _users.c.username == bindparam("username"))
 
 
+class _RecentDigests:
+    """Digests remembered for `ttl` seconds, the least recently used dropped beyond
+    `max_entries`; thread-safe."""
+
+    def __init__(self, ttl: float, max_entries: int):
+        self._ttl = ttl
+        self._max_entries = max_entries
+        self._expiries: OrderedDict[bytes, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __contains__(self, digest: bytes) -> bool:
+        with self._lock:
+            expires = self._expiries.get(digest)
+            if expires is not None and expires > time.monotonic():
+                self._expiries.move_to_end(digest)
+                return True
+        return False
+
+    def __iter__(self):
+        with self._lock:
+            return iter(list(self._expiries))
+
+    def add(self, digest: bytes) -> None:
+        with self._lock:
+            self._expiries[digest] = time.monotonic() + self._ttl
+            self._expiries.move_to_end(digest)
+            while len(self._expiries) > self._max_entries:
+                self._expiries.popitem(last=False)
+
+
 class CredentialChecker:
     """Verifies passwords and tokens against the shared database; thread-safe."""
 
+    # The svn client sends a refused password again at once (two or three requests
+    # per command), as do scripts with a stale one: the same secret from the same
+    # address is no new guess, so for this long it is refused without another check
+    # and not counted. (A password changed to one refused this minute waits it out.)
+    REPEAT_SECONDS = 60.0
+
     def __init__(self, ttl_seconds: float = 300.0, max_entries: int = 10000):
         self._key = os.urandom(32)
-        self._ttl = ttl_seconds
-        self._max_entries = max_entries
-        self._verified: OrderedDict[bytes, float] = OrderedDict()
-        self._lock = threading.Lock()
+        self._verified = _RecentDigests(ttl_seconds, max_entries)
+        self._refused = _RecentDigests(self.REPEAT_SECONDS, max_entries)
 
     def _digest(self, username: str, stored_hash: str, secret: str) -> bytes:
         message = "\0".join((username, stored_hash, secret)).encode()
         return hmac.new(self._key, message, hashlib.sha256).digest()
 
     def _remembered(self, digest: bytes) -> bool:
-        with self._lock:
-            expires = self._verified.get(digest)
-            if expires is not None and expires > time.monotonic():
-                self._verified.move_to_end(digest)
-                return True
-        return False
+        return digest in self._verified
 
     def _remember(self, digest: bytes) -> None:
-        with self._lock:
-            self._verified[digest] = time.monotonic() + self._ttl
-            self._verified.move_to_end(digest)
-            while len(self._verified) > self._max_entries:
-                self._verified.popitem(last=False)
+        self._verified.add(digest)
 
     def _verify(self, username, stored_hash, secret, verify) -> bool:
         digest = self._digest(username, stored_hash, secret)
@@ -73,31 +105,74 @@ class CredentialChecker:
 
     def check(self, db: Session, username: str, secret: str) -> User | None:
         """The active user whose name and password (or access token) these are, or None.
+        Not counted by the sign-in limit: ways in call `attempt`.
 
         A token's last-used time may be updated in `db`: the caller commits it."""
         if not username or not secret or len(secret) > MAX_PASSWORD_LENGTH:
             return None
         if tokens.looks_like_token(secret):
             token = tokens.token_for(db, username, secret)
-            if token is None or not self._verify(username, token.token_hash, secret,
-                                                 verify_password):
+            if token is None:               # unknown, revoked, another's, disabled
+                spend_a_verification(secret)
+                return None
+            if not self._verify(username, token.token_hash, secret, verify_password):
                 return None
             tokens.note_use(token)
             return token.user
         user = db.scalar(select(User).where(User.username == username))
-        if user is None or not user.is_active:
+        if user is None:
+            spend_a_verification(secret)
+            return None
+        if not user.is_active:
+            verify_password(user.password_hash, secret)     # never from the cache
             return None
         if not self._verify(username, user.password_hash, secret, verify_password):
             return None
         return user
 
-    def password_verdict(self, connection: Connection, username: str,
-                         password: str) -> bool | None:
-        """For a password, not a token: True (right, active account), False (wrong
-        password or disabled account) or None (no such user)."""
-        row = connection.execute(_PASSWORD_ROW, {"username": username}).first()
-        if row is None:
+    def _refusal(self, address: str, username: str, secret: str) -> bytes:
+        return self._digest(address, username, secret)
+
+    def attempt(self, db: Session, username: str, secret: str, address: str,
+                way_in: str) -> User | None:
+        """`check` as a way in: raises throttle.TooManyFailures without checking when
+        the attempt must wait, and adds a failure to `db` (the caller commits)."""
+        throttle.ensure_allowed(db, username, address)
+        refusal = self._refusal(address, username, secret)
+        if refusal in self._refused:
             return None
-        if (not row.is_active or not password or len(password) > MAX_PASSWORD_LENGTH):
+        user = self.check(db, username, secret)
+        if user is None:
+            self._refused.add(refusal)
+            kind = " token" if tokens.looks_like_token(secret) else ""
+            throttle.record_failure(db, username, address, way_in + kind)
+        return user
+
+    def password_verdict(self, connection: Connection, username: str, password: str,
+                         address: str) -> bool | None:
+        """For a password, not a token: True (right, active account), False (wrong
+        password or disabled account) or None (no such user). Raises
+        throttle.TooManyFailures without checking when the attempt must wait; a
+        failure is counted and committed on `connection`."""
+        throttle.ensure_allowed(connection, username, address)
+        refusal = self._refusal(address, username, password)
+        if refusal in self._refused:
+            return False
+        verdict = self._password_verdict(connection, username, password)
+        if not verdict:
+            self._refused.add(refusal)
+            throttle.record_failure(connection, username, address, "svn")
+            connection.commit()
+        return verdict
+
+    def _password_verdict(self, connection, username, password) -> bool | None:
+        row = connection.execute(_PASSWORD_ROW, {"username": username}).first()
+        if not password or len(password) > MAX_PASSWORD_LENGTH:
+            return None if row is None else False
+        if row is None:
+            spend_a_verification(password)
+            return None
+        if not row.is_active:
+            verify_password(row.password_hash, password)    # never from the cache
             return False
         return self._verify(username, row.password_hash, password, verify_password)

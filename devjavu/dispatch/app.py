@@ -12,6 +12,7 @@ from trac.env import Environment
 from trac.web.href import Href
 
 from devjavu.accounts.credentials import CredentialChecker
+from devjavu.accounts.throttle import TooManyFailures
 from devjavu.accounts.users import find_user
 from devjavu.dispatch import tracpool
 from devjavu.dispatch.gate import Gate
@@ -90,8 +91,12 @@ class Dispatcher:
     def _project_request(self, environ, start_response, name, rest):
         with self.site.session_factory() as db:
             try:
-                user = identify(db, self.checker, environ)
+                user = identify(db, self.checker, environ,
+                                self.site.settings.trusted_proxies)
+            except TooManyFailures as refusal:
+                return _too_many_failures(start_response, refusal)
             except BadCredentials:
+                db.commit()      # the failure counts towards the sign-in limit
                 return _unauthorized(start_response)
             visible, role = project_access(db.connection(), user, name)
             username = user.username if user is not None else None
@@ -144,3 +149,11 @@ def _unauthorized(start_response):
                     ("Content-Length", str(len(body)))])
     return [body]
 
+
+def _too_many_failures(start_response, refusal: TooManyFailures):
+    body = f"{refusal}\n".encode()
+    start_response("429 Too Many Requests",
+                   [("Retry-After", str(refusal.retry_after)),
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(body)))])
+    return [body]

@@ -2,7 +2,7 @@
 
 The dashboard's session cookie (a browser), or HTTP Basic credentials (scripts and
 tools) checked against the shared database with the same `CredentialChecker` as
-Subversion: a password or a personal access token.
+Subversion: a password or a personal access token, under the same sign-in limit.
 """
 import base64
 import binascii
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from devjavu.accounts import sessions
 from devjavu.accounts.credentials import CredentialChecker
+from devjavu.clientaddress import Network, client_address
 from devjavu.models import User
 
 
@@ -33,12 +34,16 @@ def basic_credentials(environ) -> tuple[str, str] | None:
     return username, password
 
 
-def identify(db: Session, checker: CredentialChecker, environ) -> User | None:
-    """The authenticated user, None for anonymous; raises BadCredentials."""
+def identify(db: Session, checker: CredentialChecker, environ,
+             trusted_proxies: tuple[Network, ...] = ()) -> User | None:
+    """The authenticated user, None for anonymous. Raises BadCredentials, with the
+    failure added to `db` for the caller to commit, or throttle.TooManyFailures."""
     credentials = basic_credentials(environ)
     if credentials is None:
         return sessions.user_from_environ(db, environ)
-    user = checker.check(db, *credentials)
+    username, secret = credentials
+    user = checker.attempt(db, username, secret, client_address(environ, trusted_proxies),
+                           "trac")
     if user is None:
         raise BadCredentials("wrong username or password")
     return user

@@ -1,31 +1,41 @@
 """mod_wsgi's auth provider for /svn: `check_password` runs in Apache's worker processes.
 
-It answers True (right password or token, active account), False (wrong secret or
-disabled account) or None (no such user), as mod_wsgi's `WSGIAuthUserScript` expects.
-A checkout or commit calls it on every request, so a password is checked with one query
-on a plain connection; a token, which records its last use, goes through a session.
+It answers True (right password or token, active account), False (wrong secret,
+disabled account, or an attempt the sign-in limit holds back) or None (no such user),
+as mod_wsgi's `WSGIAuthUserScript` expects; Apache answers anything but True with a
+401, which the svn client reports as failed authentication. A checkout or commit calls
+it on every request, so a password is checked with two queries (the limit, the
+account) on a plain connection; a token, which records its last use, goes through a
+session.
 """
-from devjavu.accounts import tokens
+from devjavu.accounts import throttle, tokens
 from devjavu.accounts.credentials import CredentialChecker
 from devjavu.accounts.users import find_user
+from devjavu.clientaddress import client_address
 from devjavu.site import Site
 
 
 def make_check_password(ini_path: str):
     site = Site.from_ini(ini_path)
     checker = CredentialChecker()
+    trusted_proxies = site.settings.trusted_proxies
 
-    def check_token(user, token):
+    def check_token(user, token, address):
         with site.session_factory() as db:
-            if checker.check(db, user, token) is not None:
-                db.commit()          # the token's last-used time
+            found = checker.attempt(db, user, token, address, "svn")
+            db.commit()          # the token's last-used time, or the failure
+            if found is not None:
                 return True
             return False if find_user(db, user) is not None else None
 
     def check_password(environ, user, password):
-        if tokens.looks_like_token(password):
-            return check_token(user, password)
-        with site.engine.connect() as connection:
-            return checker.password_verdict(connection, user, password)
+        address = client_address(environ, trusted_proxies)
+        try:
+            if tokens.looks_like_token(password):
+                return check_token(user, password, address)
+            with site.engine.connect() as connection:
+                return checker.password_verdict(connection, user, password, address)
+        except throttle.TooManyFailures:
+            return False
 
     return check_password

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from devjavu import audit
 from devjavu.accounts import users
 from devjavu.accounts.sessions import COOKIE_NAME
 
@@ -192,3 +193,31 @@ def test_reset_matches_the_address_exactly(app_factory, add_user, mailbox):
     app_factory().submit("/reset", {"email": "AMY@example.com"})
     messages = mailbox.wait_for(1)
     assert [m["To"] for m in messages] == ["amy@example.com"]
+
+
+def test_a_forged_forwarded_for_does_not_reset_the_login_limit(app_factory, add_user,
+                                                              web_site):
+    add_user("amy")
+    for n in range(5):
+        app_factory(HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").submit(
+            "/login", {"username": "amy", "password": "wrong-pass"})
+    page = app_factory(HTTP_X_FORWARDED_FOR="198.51.100.99").submit(
+        "/login", {"username": "amy", "password": "a-good-password"})
+    assert page.status_int == 400 and "Try again in 1 second" in page.text
+    with web_site.reading() as db:
+        assert {e.ip_address for e in audit.recent(db)} == {"192.0.2.10"}
+
+
+def test_a_disabled_account_is_refused_like_a_wrong_password(app_factory, add_user,
+                                                            web_site):
+    add_user("amy")
+    add_user("dora")
+    with web_site.unit_of_work() as db:
+        users.set_active(db, users.get_user(db, "dora"), False)
+    disabled = app_factory().submit("/login", {"username": "dora",
+                                               "password": "a-good-password"})
+    wrong = app_factory(REMOTE_ADDR="192.0.2.11").submit(
+        "/login", {"username": "amy", "password": "wrong-pass"})
+    assert disabled.status_int == wrong.status_int == 400
+    strip = lambda t: re.sub(r'value="[^"]*"', "", t)  # noqa: E731 (typed values differ)
+    assert strip(disabled.text) == strip(wrong.text).replace("amy", "dora")

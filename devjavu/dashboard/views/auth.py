@@ -4,7 +4,7 @@ from urllib.parse import quote
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from devjavu import audit
+from devjavu import audit, clientaddress
 from devjavu.accounts import resets, sessions, signin, signup, users
 from devjavu.dashboard.forms import LoginForm, ResetForm, ResetRequestForm, SignupForm
 from devjavu.dashboard.security import clear_login_cookie, set_login_cookie
@@ -32,7 +32,10 @@ def safe_came_from(value: str | None, default: str = "/dashboard") -> str:
 
 
 def client_address(request) -> str:
-    return request.client_addr or ""
+    """The client's address, never X-Forwarded-For on trust (devjavu.clientaddress);
+    WebOb's `client_addr` takes the header's left-most entry, which the client writes."""
+    settings = request.registry["devjavu.site"].settings
+    return clientaddress.client_address(request.environ, settings.trusted_proxies)
 
 
 def log_in(request, user, came_from: str):
