@@ -3,8 +3,7 @@ address in effect before the change is told of it."""
 from sqlalchemy.orm import Session
 
 from devjavu import audit, mail, messages
-from devjavu.accounts import resets, sessions, tokens
-from devjavu.accounts.passwords import verify_password
+from devjavu.accounts import resets, sessions, throttle, tokens
 from devjavu.accounts.users import set_password, validate_email
 from devjavu.models import User
 
@@ -13,8 +12,9 @@ class ProfileError(ValueError):
     """The change is refused; the message names what is wrong."""
 
 
-def _check_current(user: User, current_password: str) -> None:
-    if not verify_password(user.password_hash, current_password):
+def _check_current(db: Session, user: User, current_password: str, ip: str,
+                   why: str) -> None:
+    if not throttle.password_confirmed(db, user, current_password, ip, why):
         raise ProfileError("Your current password is not right.")
 
 
@@ -22,7 +22,7 @@ def change_email(db: Session, user: User, current_password: str, email: str,
                  ip: str = "") -> None:
     """New address; the old one gets a notice, since the new one reaches someone else
     if the change was not the owner's doing."""
-    _check_current(user, current_password)
+    _check_current(db, user, current_password, ip, "changing the email")
     old = user.email
     user.email = validate_email(email)
     audit.record(db, audit.EMAIL_CHANGED, actor=user, subject=user.username, ip=ip,
@@ -36,7 +36,7 @@ def change_password(db: Session, user: User, current_password: str, new_password
                     revoke_tokens: bool = True) -> None:
     """New password; every other session and every reset link of the user ends (this
     session stays), its access tokens are revoked if asked, and its address is told."""
-    _check_current(user, current_password)
+    _check_current(db, user, current_password, ip, "changing the password")
     set_password(db, user, new_password)
     sessions.end_all_sessions(db, user, keep_token=keep_session_token)
     resets.end_pending_resets(db, user)

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from devjavu import audit
+from devjavu.accounts.passwords import verify_password
 from devjavu.clock import utcnow
 from devjavu.models import AuditEvent
 
@@ -129,3 +130,15 @@ def record_failure(connection: Connection | Session, username: str, address: str
     form, svn, trac, with " token" for an access token."""
     audit.append(connection, audit.SIGNIN_FAILED, subject=account_key(username),
                  ip=address, detail=way_in)
+
+
+def password_confirmed(connection: Connection | Session, user, password: str,
+                       address: str, way_in: str) -> bool:
+    """A signed-in user's password asked again (creating a token, changing the email or
+    the password): the same limit as a sign-in, so that a stolen session cannot guess
+    the password there. Raises TooManyFailures; a failure is counted."""
+    ensure_allowed(connection, user.username, address)
+    if verify_password(user.password_hash, password):
+        return True
+    record_failure(connection, user.username, address, way_in)
+    return False

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from devjavu import audit
+from devjavu.accounts import throttle
 from devjavu.accounts.passwords import hash_secret, verify_password
 from devjavu.clock import utcnow
 from devjavu.models import AccessToken, User
@@ -53,9 +54,7 @@ def create_token(db: Session, user: User, name: str, password: str,
         raise TokenError("Token names may not contain control characters.")
     if expires_in_days not in EXPIRY_DAYS:
         raise TokenError("Choose when the token expires: never, or in 30, 90 or 365 days.")
-    if not verify_password(user.password_hash, password):
-        audit.record(db, audit.SIGNIN_FAILED, subject=user.username, ip=ip,
-                     detail="wrong password creating an access token")
+    if not throttle.password_confirmed(db, user, password, ip, "creating a token"):
         raise WrongPassword("Your password is not right.")
     live = live_tokens(db, user)
     if len(live) >= MAX_TOKENS_PER_USER:

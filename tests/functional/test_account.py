@@ -2,10 +2,12 @@
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from devjavu import audit
 from devjavu.accounts import users
+from devjavu.accounts.passwords import verify_password
 from devjavu.clock import utcnow
 from devjavu.models import AccessToken
 from devjavu.accounts.credentials import CredentialChecker
@@ -139,3 +141,28 @@ def test_expiry_is_chosen_from_the_offered_lifetimes(browser, web_site):
     with web_site.unit_of_work() as db:                  # a year passes
         db.scalar(select(AccessToken)).expires_at = utcnow() - timedelta(minutes=1)
     assert 'class="expired">expired' in browser.get("/account/tokens").text
+
+
+@pytest.mark.parametrize("target,form_page,secret,fields", [
+    ("/account/password", "/account", "current_password",
+     {"new_password": "another-good-one"}),
+    ("/account/email", "/account", "current_password", {"email": "amy@elsewhere.example"}),
+    ("/account/tokens", "/account/tokens", "password", {"name": "ci"}),
+])
+def test_a_stolen_session_cannot_guess_the_password_where_it_is_asked_again(
+        browser, web_site, target, form_page, secret, fields):
+    """The password asked again on the account pages counts against the sign-in limit:
+    after five wrong guesses even the right one waits, and nothing changes."""
+    browser.sign_up("amy")
+    for n in range(5):
+        page = browser.submit(target, {**fields, secret: f"guess-{n}"}, form_page=form_page)
+        assert page.status_int == 400 and "not right" in page.text
+    held = browser.submit(target, {**fields, secret: "a-good-password"},
+                          form_page=form_page)
+    assert held.status_int == 400 and "Too many failed sign-ins" in held.text
+    with web_site.reading() as db:
+        assert db.scalars(select(AccessToken)).all() == []
+        amy = users.get_user(db, "amy")
+        assert amy.email == "amy@example.com"
+        assert verify_password(amy.password_hash, "a-good-password")
+        assert len(audit.recent(db, event_prefix=audit.SIGNIN_FAILED, subject="amy")) == 5

@@ -3,7 +3,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 
 from devjavu import audit
-from devjavu.accounts import profile, sessions, tokens
+from devjavu.accounts import profile, sessions, throttle, tokens
 from devjavu.accounts.users import UserError
 from devjavu.dashboard.forms import EmailForm, PasswordChangeForm, TokenForm
 from devjavu.dashboard.views.auth import client_address
@@ -42,7 +42,7 @@ class AccountViews:
         try:
             profile.change_email(request.dbsession, request.user, form.current_password.data,
                                  form.email.data, client_address(request))
-        except profile.ProfileError as e:
+        except (profile.ProfileError, throttle.TooManyFailures) as e:
             request.response.status = 400
             return _account_page(request, email_form=form.with_error("current_password", e))
         request.session.flash("Your email address is changed.")
@@ -62,7 +62,7 @@ class AccountViews:
                                         sessions.COOKIE_NAME),
                                     ip=client_address(request),
                                     revoke_tokens=form.revoke_tokens.data)
-        except (profile.ProfileError, UserError) as e:
+        except (profile.ProfileError, throttle.TooManyFailures, UserError) as e:
             request.response.status = 400
             return _account_page(request,
                                  password_form=form.with_error("current_password", e))
@@ -95,7 +95,7 @@ def create_token(request):
         token, text = tokens.create_token(request.dbsession, request.user, form.name.data,
                                           form.password.data, form.expires_in_days,
                                           ip=client_address(request))
-    except tokens.WrongPassword as e:
+    except (tokens.WrongPassword, throttle.TooManyFailures) as e:
         # Not doomed: the failed-sign-in record must be kept.
         request.response.status = 400
         return _tokens_page(request, form.with_error("password", e))
