@@ -13,9 +13,9 @@ verification").
 import atexit
 import fcntl
 import logging
+import math
 import os
 import subprocess
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +72,15 @@ def _start_ticks(pid: int) -> int | None:
         return None
 
 
+def _wall_clock_of(ticks: int) -> float:
+    """When a process that started `ticks` after boot started, by the wall clock: the
+    child's fork, not the later moment this code ran in it (imports take seconds on a
+    busy machine, and requests may be served meanwhile), one second early at most."""
+    with open("/proc/stat") as f:
+        boot = next(int(line.split()[1]) for line in f if line.startswith("btime "))
+    return math.floor(boot + ticks / os.sysconf("SC_CLK_TCK")) - 1
+
+
 def children_dir(settings: Settings) -> Path:
     return settings.data_dir / "children"
 
@@ -83,7 +92,8 @@ def failures_dir(settings: Settings) -> Path:
 def watch_this_child(settings: Settings) -> None:
     """Called once in each Apache child as it starts: the record, and its removal at an
     orderly exit."""
-    record = ChildRecord(os.getpid(), _start_ticks(os.getpid()), time.time())
+    ticks = _start_ticks(os.getpid())
+    record = ChildRecord(os.getpid(), ticks, _wall_clock_of(ticks))
     directory = children_dir(settings)
     directory.mkdir(mode=0o700, exist_ok=True)
     path = directory / record.file_name

@@ -61,6 +61,14 @@ def _apache_children(apache) -> list[int]:
     return pids
 
 
+def _wait_for_unclean_ends(settings) -> None:
+    """A killed process takes a moment to be gone."""
+    deadline = time.monotonic() + 30
+    while not childwatch.unclean_ends(settings) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert childwatch.unclean_ends(settings)
+
+
 def _check(sitedir) -> subprocess.CompletedProcess:
     return admin(sitedir, "check", check=False)
 
@@ -89,10 +97,7 @@ def test_a_killed_child_gets_its_repositories_verified(running_site):
     revision_file.write_bytes(good[:20] + b"X" * 40 + good[60:])
     for pid in _apache_children(apache):
         os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 30
-    while not childwatch.unclean_ends(settings) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert childwatch.unclean_ends(settings)
+    _wait_for_unclean_ends(settings)
 
     failing = _check(sitedir)
     assert failing.returncode == 1
@@ -113,7 +118,7 @@ def test_a_site_killed_whole_is_verified_at_the_next_start(running_site):
     os.killpg(apache.process.pid, signal.SIGKILL)
     apache.process.wait()
     settings = load_settings(sitedir.ini_path)
-    assert childwatch.unclean_ends(settings)
+    _wait_for_unclean_ends(settings)
     admin(sitedir, "migrate")          # what every start runs first
     assert childwatch.unclean_ends(settings) == []
     assert childwatch.recorded_failures(settings) == []
