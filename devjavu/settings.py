@@ -50,6 +50,7 @@ class Settings:
     session_days: int
     trash_days: int
     hsts: str
+    health_cache_seconds: int
     # Shows /_health's details to a request carrying it; empty: no token opens them.
     health_token: str = dataclasses.field(repr=False)
 
@@ -246,6 +247,8 @@ _FIELDS = {
     "devjavu.trash_days": ("trash_days", _int_in(0, 3650), "30"),
     # Only sent when the public URL is https.
     "devjavu.hsts": ("hsts", _hsts, "host"),
+    # How long a daemon process reuses /_health's check results (0: never).
+    "devjavu.health_cache_seconds": ("health_cache_seconds", _int_in(0, 300), "5"),
     # Empty: only site admins and the loopback address see /_health's details.
     "devjavu.health_token": ("health_token", parse_health_token, ""),
 }

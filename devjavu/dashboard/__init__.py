@@ -17,5 +17,6 @@ def make_dashboard(site: Site, app_settings: dict):
     config.include("devjavu.dashboard.security")
     config.include("devjavu.dashboard.rendering")
     config.include("devjavu.dashboard.routes")
+    config.include("devjavu.dashboard.views.health")
     config.scan("devjavu.dashboard.views")
     return config.make_wsgi_app()
