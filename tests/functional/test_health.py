@@ -54,7 +54,7 @@ def test_outsiders_get_the_status_only(app_factory, with_token, failing, headers
 
 
 def test_a_healthy_site_tells_outsiders_only_ok(admin_browser, browser, web_site):
-    # The first account's sign-up writes the site admins' authz file: all checks pass.
+    # The operator's admin account wrote the site admins' authz file: all checks pass.
     _shows_details(admin_browser.get("/_health"), 200)
     _hides_everything(browser.get("/_health"), web_site, 200)
 
