@@ -25,20 +25,20 @@ class ApacheConfigError(RuntimeError):
     """The generated configuration failed Apache's own check."""
 
 
-def request_body_limit(settings: Settings) -> int:
+def request_body_limit(shared_trac_ini: Path) -> int:
     """The largest request body Apache takes outside /svn: Trac's largest attachment
     (config/trac.ini's [attachment] max_size, inherited by every project) and a margin.
     The dashboard holds its own, smaller limit."""
     parser = configparser.RawConfigParser()
-    parser.read(settings.shared_trac_ini)
+    parser.read(shared_trac_ini)
     try:
         max_size = parser.getint("attachment", "max_size")
     except (configparser.Error, ValueError):
-        raise ApacheConfigError(f"{settings.shared_trac_ini}: [attachment] max_size must "
-                                "be a number of bytes") from None
+        raise ApacheConfigError(f"{shared_trac_ini}: [attachment] max_size must be a "
+                                "number of bytes") from None
     if max_size < 0:
-        raise ApacheConfigError(f"{settings.shared_trac_ini}: [attachment] max_size must "
-                                "not be negative (unlimited attachments)")
+        raise ApacheConfigError(f"{shared_trac_ini}: [attachment] max_size must not be "
+                                "negative (unlimited attachments)")
     return max_size + REQUEST_BODY_MARGIN
 
 
@@ -118,7 +118,7 @@ def template_values(settings: Settings) -> dict:
         "certificate": certificate,
         "certificate_key": key,
         "ini_path": settings.ini_path,
-        "request_body_limit": request_body_limit(settings),
+        "request_body_limit": request_body_limit(settings.shared_trac_ini),
         "http_host": http_host,
         "https_headers": https_headers,
     }
