@@ -52,10 +52,18 @@ class Settings:
     session_days: int
     session_idle_minutes: int
     trash_days: int
+    hsts: str
+    health_cache_seconds: int
     # Shows /_health's details to a request carrying it; empty: no token opens them.
     health_token: str = dataclasses.field(repr=False)
     # Proxies whose X-Forwarded-For is believed (devjavu.clientaddress); none by default.
     trusted_proxies: tuple = ()
+
+    @property
+    def https_only(self) -> bool:
+        """Whether the public URL is https: then plain http only redirects there, browsers
+        are told so (HSTS), and every cookie is Secure."""
+        return self.public_url.startswith("https://")
 
     @property
     def repos_dir(self) -> Path:
@@ -179,6 +187,34 @@ def parse_health_token(text: str) -> str:
     return text
 
 
+# A scheme and a host (a name or an IPv4 address) with an optional port: nothing else,
+# since the public URL is written into Apache's configuration and into redirects.
+_PUBLIC_URL_RE = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})(?::[0-9]{1,5})?")
+
+
+def parse_public_url(text: str) -> str:
+    url = text.rstrip("/")
+    if not _PUBLIC_URL_RE.fullmatch(url):
+        raise ValueError("use http:// or https:// with a host name and, if needed, a port, "
+                         "e.g. https://devjavu.example.org")
+    return url
+
+
+# What Strict-Transport-Security covers: this host only, or its subdomains too (and
+# whether to ask browsers to build that in), each a promise hard to take back.
+HSTS_CHOICES = {
+    "host": "max-age=31536000",
+    "subdomains": "max-age=31536000; includeSubDomains",
+    "preload": "max-age=63072000; includeSubDomains; preload",
+}
+
+
+def _hsts(text: str) -> str:
+    if text not in HSTS_CHOICES:
+        raise ValueError(f"use one of: {', '.join(HSTS_CHOICES)}")
+    return text
+
+
 def _user(text: str) -> str:
     try:
         pwd.getpwnam(text)
@@ -208,7 +244,7 @@ _FIELDS = {
     "devjavu.log_max_mb": ("log_max_mb", _int_in(1, 100000), "10"),
     "devjavu.log_keep": ("log_keep", _int_in(1, 1000), "5"),
     # Empty: http://<server_name>:<http_port>. Links in emails start with it.
-    "devjavu.public_url": ("public_url", str, ""),
+    "devjavu.public_url": ("public_url", parse_public_url, ""),
     "devjavu.smtp_host": ("smtp_host", str, "127.0.0.1"),
     "devjavu.smtp_port": ("smtp_port", _int_in(1, 65535), "25"),
     "devjavu.mail_from": ("mail_from", str, "DevjaVu <devjavu@localhost>"),
@@ -217,6 +253,10 @@ _FIELDS = {
     # at most once a minute.
     "devjavu.session_idle_minutes": ("session_idle_minutes", _int_in(5, 525600), "120"),
     "devjavu.trash_days": ("trash_days", _int_in(0, 3650), "30"),
+    # Only sent when the public URL is https.
+    "devjavu.hsts": ("hsts", _hsts, "host"),
+    # How long a daemon process reuses /_health's check results (0: never).
+    "devjavu.health_cache_seconds": ("health_cache_seconds", _int_in(0, 300), "5"),
     # Empty: only site admins and the loopback address see /_health's details.
     "devjavu.health_token": ("health_token", parse_health_token, ""),
     # Empty: X-Forwarded-For is ignored and every client is the connection's address.

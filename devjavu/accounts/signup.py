@@ -1,6 +1,10 @@
-"""Signing up: open, invite-only (single-use codes) or closed; the first account on a
-new site becomes its admin. A project invitation admits the address it was sent to,
-once, whatever the mode."""
+"""Signing up: open, invite-only (single-use codes) or closed. A project invitation
+admits the address it was sent to, once, whatever the mode.
+
+No sign-up ever makes a site admin. A new site stays closed until the operator makes
+the first administrator on the server (`devjavu-admin user add NAME --email EMAIL
+--admin`): were the first account its admin, whoever reached a new public site first
+would own it."""
 import hashlib
 import secrets
 
@@ -16,6 +20,7 @@ from devjavu.projects import invitations
 from devjavu.sitesettings import SignupMode, signup_mode
 
 MAX_CODES_AT_ONCE = 100
+NOT_OPEN_YET = "This site is not open for sign-ups yet: it has no administrator."
 
 
 class SignupError(ValueError):
@@ -43,25 +48,34 @@ def unused_code_count(db: Session) -> int:
         InviteCode.used_at.is_(None))) or 0
 
 
+def has_admin(db: Session) -> bool:
+    """Whether an active site administrator exists; until one does, sign-up is closed."""
+    return db.scalar(select(User.id).where(User.is_admin.is_(True),
+                                           User.is_active.is_(True)).limit(1)) is not None
+
+
+def current_mode(db: Session) -> SignupMode:
+    """The mode sign-ups are under: the site's, or closed while it has no admin."""
+    return signup_mode(db) if has_admin(db) else SignupMode.CLOSED
+
+
 def sign_up(db: Session, username: str, email: str, password: str,
             invite_code: str = "", ip: str = "",
             invitation: Invitation | None = None) -> User:
     """Create an account as the signup mode allows. `invitation`: a project invitation
     the person holds; sent to `email`, it lets them in whatever the mode, makes them a
     member with its role and is used up with the account (one transaction)."""
-    first_user = db.scalar(select(func.count(User.id))) == 0
     admitted = invitation is not None and invitations.admits(invitation, email)
     code = None
-    if not first_user and not admitted:
+    if not admitted:
         code = _code_for_mode(db, invite_code, invitation)
     try:
-        user = add_user(db, username, email, password, is_admin=first_user)
+        user = add_user(db, username, email, password)
     except UserError as e:
         raise SignupError(str(e)) from None
     if code is not None:
         _use_up_code(db, code, user)
-    audit.record(db, audit.SIGNUP, actor=user, subject=user.username, ip=ip,
-                 detail="first account: site admin" if first_user else "")
+    audit.record(db, audit.SIGNUP, actor=user, subject=user.username, ip=ip)
     if admitted:
         try:
             invitations.accept(db, invitation, user, ip=ip)
@@ -81,6 +95,8 @@ def _code_for_mode(db: Session, invite_code: str,
                    invitation: Invitation | None) -> InviteCode | None:
     """What the signup mode asks of someone no invitation admits: nothing (open), a
     valid unused invite code (invite-only, returned to be used up), or no way in."""
+    if not has_admin(db):
+        raise SignupError(NOT_OPEN_YET)
     mode = signup_mode(db)
     if mode == SignupMode.OPEN:
         return None

@@ -1,4 +1,5 @@
 """Rendering the Apache config and the two mod_wsgi scripts from apache/*.in."""
+import configparser
 import os
 import string
 import subprocess
@@ -7,7 +8,7 @@ from pathlib import Path
 import trac
 
 from devjavu.fsutil import atomic_write
-from devjavu.settings import SOURCE_ROOT, Settings
+from devjavu.settings import HSTS_CHOICES, SOURCE_ROOT, Settings
 
 APACHE_BINARY = "/usr/sbin/apache2"
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
@@ -16,8 +17,61 @@ DASHBOARD_STATIC = SOURCE_ROOT / "devjavu" / "dashboard" / "static"
 TRAC_HTDOCS = Path(trac.__file__).resolve().parent / "htdocs"
 
 
+# Room for a form's other fields and multipart framing around the largest attachment.
+REQUEST_BODY_MARGIN = 2**20
+
+
 class ApacheConfigError(RuntimeError):
     """The generated configuration failed Apache's own check."""
+
+
+def request_body_limit(shared_trac_ini: Path) -> int:
+    """The largest request body Apache takes outside /svn: Trac's largest attachment
+    (config/trac.ini's [attachment] max_size, inherited by every project) and a margin.
+    The dashboard holds its own, smaller limit."""
+    parser = configparser.RawConfigParser()
+    parser.read(shared_trac_ini)
+    try:
+        max_size = parser.getint("attachment", "max_size")
+    except (configparser.Error, ValueError):
+        raise ApacheConfigError(f"{shared_trac_ini}: [attachment] max_size must be a "
+                                "number of bytes") from None
+    if max_size < 0:
+        raise ApacheConfigError(f"{shared_trac_ini}: [attachment] max_size must not be "
+                                "negative (unlimited attachments)")
+    return max_size + REQUEST_BODY_MARGIN
+
+
+# A Set-Cookie value without a Secure attribute: all of it, as $1.
+_NOT_YET_SECURE = r'"(?i)^((?:(?!;\s*secure\s*(?:;|$)).)*)$"'
+
+
+def _https_only_directives(settings: Settings) -> tuple[str, str]:
+    """The plain-http virtual host and the https-only headers, when the public URL is
+    https; empty otherwise (development answers on both ports)."""
+    if not settings.https_only:
+        return "", ""
+    target = settings.public_url
+    http_host = f"""<VirtualHost {settings.listen_address}:{settings.http_port}>
+    ServerName {settings.server_name}:{settings.http_port}
+    # Decided as the URL is read, before any authentication: a request never gets as far
+    # as a password prompt over plain http. Pages move for good; anything else (an svn
+    # client's OPTIONS, PROPFIND, POST) is refused with a message, since svn does not
+    # follow redirects and must be pointed at the https URL by its user.
+    RewriteEngine On
+    RewriteCond %{{REQUEST_METHOD}} ^(GET|HEAD|OPTIONS|PROPFIND)$
+    RewriteRule ^ {target}%{{REQUEST_URI}} [R=301,L]
+    RewriteRule ^ - [F]
+    ErrorDocument 403 "This site answers over https only: use {target}/ (for Subversion: svn relocate {target}/svn/PROJECT)."
+</VirtualHost>"""
+    https_headers = "\n".join([
+        f'    Header always set Strict-Transport-Security "{HSTS_CHOICES[settings.hsts]}"',
+        # Trac's cookies (trac_form_token, trac_session) come without Secure: no cookie
+        # of this site may travel over plain http. Trac's and the dashboard's, whichever
+        # of Apache's two header tables holds them.
+        f"    Header edit Set-Cookie {_NOT_YET_SECURE} \"$1; Secure\"",
+        f"    Header always edit Set-Cookie {_NOT_YET_SECURE} \"$1; Secure\""])
+    return http_host, https_headers
 
 
 def server_root(settings: Settings) -> Path:
@@ -36,6 +90,7 @@ def _render(settings: Settings, template_name: str, values: dict) -> str:
 
 def template_values(settings: Settings) -> dict:
     certificate, key = certificate_paths(settings)
+    http_host, https_headers = _https_only_directives(settings)
     as_root = os.geteuid() == 0
     user = settings.run_user
     return {
@@ -63,6 +118,9 @@ def template_values(settings: Settings) -> dict:
         "certificate": certificate,
         "certificate_key": key,
         "ini_path": settings.ini_path,
+        "request_body_limit": request_body_limit(settings.shared_trac_ini),
+        "http_host": http_host,
+        "https_headers": https_headers,
     }
 
 

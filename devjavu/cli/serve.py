@@ -3,10 +3,17 @@ import os
 import sys
 
 from devjavu import datadir
+from devjavu.accounts.signup import has_admin
 from devjavu.apacheconf.running import running_apache_pid
 from devjavu.apacheconf.server import exec_apache
 from devjavu.cli import database
 from devjavu.cli.errors import CommandError
+from devjavu.site import Site
+
+FIRST_ADMIN_HINT = """\
+This site has no administrator, so nobody can sign up yet. Make the first one with:
+    {admin} -c {ini} user add NAME --email EMAIL --admin
+(it reads the password from standard input), then sign in at {url}/login"""
 
 
 def register(commands) -> None:
@@ -22,6 +29,7 @@ def prepare_data(settings) -> None:
     if pid == 0:
         try:
             code = database.migrate(settings, None)
+            _tell_if_no_admin(settings)
         except BaseException as e:  # the child must never return into the parent's code
             print(f"devjavu-admin: error: {e}", file=sys.stderr)
             code = 1
@@ -30,6 +38,21 @@ def prepare_data(settings) -> None:
     _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise CommandError("preparing the data directory failed (see above)")
+
+
+def _tell_if_no_admin(settings) -> None:
+    """On a new site, how to open it: sign-up stays closed until an admin exists. Run
+    in the child that migrated, as the run user (root must not open the database)."""
+    site = Site(settings)
+    try:
+        with site.reading() as db:
+            missing = not has_admin(db)
+    finally:
+        site.dispose()
+    if missing:
+        print(FIRST_ADMIN_HINT.format(admin=os.path.abspath(sys.argv[0]),
+                                      ini=settings.ini_path, url=settings.public_url),
+              file=sys.stderr)
 
 
 def serve(settings, args) -> int:

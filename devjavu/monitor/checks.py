@@ -2,6 +2,8 @@
 import os
 import shutil
 import tempfile
+import threading
+import time
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import text
@@ -120,6 +122,29 @@ CHECKS = (check_database, check_data_dir_writable, check_free_disk, check_authz_
 
 def run_checks(site: Site) -> list[CheckResult]:
     return [check(site) for check in CHECKS]
+
+
+class RecentChecks:
+    """The checks' results, run at most once per `max_age` seconds in this process.
+
+    /_health answers anyone, as often as they ask, and each run writes and fsyncs a file
+    and reads every project's authz file: a burst of requests must not become a burst
+    of disk work. Requests that arrive while the checks run wait for that run's results
+    rather than starting their own. `devjavu-admin check` runs them fresh instead."""
+
+    def __init__(self, max_age: float = 5.0, clock=time.monotonic):
+        self._max_age = max_age
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._results: list[CheckResult] | None = None
+        self._taken_at = 0.0
+
+    def results(self, site: Site) -> list[CheckResult]:
+        with self._lock:
+            if self._results is None or self._clock() - self._taken_at >= self._max_age:
+                self._results = run_checks(site)
+                self._taken_at = self._clock()
+            return self._results
 
 
 def status_only(report: dict) -> dict:

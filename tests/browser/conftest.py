@@ -27,13 +27,22 @@ CHROMIUM_ARGUMENTS = [
 ]
 
 
+# The administrator the operator makes on the server: a new site takes no sign-up
+# before one exists.
+OPERATOR_ADMIN = {"username": "alice", "email": "alice@example.com",
+                  "password": "alice-secret-1"}
+
+
 @pytest.fixture(scope="module")
 def site():
-    """A site with no users and no projects: everything the test needs it makes
-    through the pages, as a person would."""
+    """A new site: its administrator, made with `devjavu-admin user add --admin`, and no
+    projects. Everything else the test needs it makes through the pages, as a person
+    would."""
     sitedir = SiteDir()
     try:
         admin(sitedir, "migrate")
+        admin(sitedir, "user", "add", OPERATOR_ADMIN["username"], "--email",
+              OPERATOR_ADMIN["email"], "--admin", input=OPERATOR_ADMIN["password"] + "\n")
         apache = RunningApache(sitedir)
         try:
             yield sitedir
@@ -56,6 +65,8 @@ def browser(tmp_path_factory):
         options.add_argument(argument)
     profile = tmp_path_factory.mktemp("chromium-profile")
     options.add_argument(f"--user-data-dir={profile}")
+    # The console, where Chromium reports what a Content Security Policy refused.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     try:
         yield driver

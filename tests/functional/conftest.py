@@ -61,13 +61,20 @@ def mailbox(smtp_server):
     return mailbox
 
 
+ADMIN = "root-admin"
+
+
 @pytest.fixture
 def web_site(site, smtp_server):
-    """The test site with its mail going to the local SMTP server."""
+    """The test site with its mail going to the local SMTP server, and `root-admin`, the
+    site admin its operator made with `devjavu-admin user add --admin` (until one
+    exists, nobody can sign up)."""
     controller, _ = smtp_server
     settings = site.settings.__class__(**{**site.settings.__dict__,
                                           "smtp_port": controller.port})
     mailing = Site(settings)
+    with mailing.unit_of_work() as db:
+        users.add_user(db, ADMIN, f"{ADMIN}@example.com", "a-good-password", is_admin=True)
     yield mailing
     mailing.dispose()
 
@@ -120,9 +127,9 @@ def browser(app_factory):
 
 @pytest.fixture
 def admin_browser(app_factory):
-    """Signed in as `root-admin`, the first account, hence site admin."""
+    """Signed in as `root-admin`, the site admin."""
     b = app_factory()
-    b.sign_up("root-admin")
+    b.log_in(ADMIN)
     return b
 
 

@@ -7,6 +7,8 @@ import pytest
 from devjavu import audit
 from devjavu.accounts import users
 from devjavu.accounts.sessions import COOKIE_NAME
+from devjavu.models import User
+from tests.functional.conftest import ADMIN
 
 
 def _user(web_site, name):
@@ -15,11 +17,47 @@ def _user(web_site, name):
         return None if user is None else (user.username, user.email, user.is_admin)
 
 
-def test_first_account_is_site_admin_and_later_ones_are_not(app_factory, web_site):
+def _sign_up_without_a_form(browser, username):
+    """What a script would post where the page shows no form (its token from /login)."""
+    return browser.submit("/signup", {"username": username, "password": "a-good-password",
+                                      "email": f"{username}@example.com"}, form_page="/login")
+
+
+@pytest.fixture
+def new_site(web_site):
+    """A site as it is before its operator has made an administrator: no accounts."""
+    with web_site.unit_of_work() as db:
+        db.delete(users.get_user(db, ADMIN))
+    return web_site
+
+
+@pytest.mark.parametrize("address", ["192.0.2.10", "127.0.0.1", "::1"])
+def test_the_first_to_reach_a_new_site_does_not_own_it(app_factory, new_site, address):
+    """Were the first account its admin, whoever reached a public site first (or went
+    through a proxy on the server itself) would own it: a new site takes no sign-up."""
+    visitor = app_factory(REMOTE_ADDR=address)
+    assert "not open for sign-ups yet" in visitor.get("/signup").text
+    response = _sign_up_without_a_form(visitor, "first")
+    assert response.status_int == 400 and "not open for sign-ups yet" in response.text
+    assert _user(new_site, "first") is None
+    with new_site.reading() as db:
+        assert db.query(User).count() == 0
+
+
+def test_no_sign_up_makes_a_site_admin(app_factory, new_site):
+    with new_site.unit_of_work() as db:     # what `devjavu-admin user add --admin` does
+        users.add_user(db, "operator", "op@example.com", "a-good-password", is_admin=True)
     app_factory().sign_up("first")
     app_factory().sign_up("second")
-    assert _user(web_site, "first")[2] is True
-    assert _user(web_site, "second")[2] is False
+    assert _user(new_site, "first")[2] is False
+    assert _user(new_site, "second")[2] is False
+
+
+def test_sign_up_closes_when_no_active_admin_is_left(app_factory, web_site):
+    with web_site.unit_of_work() as db:
+        users.get_user(db, ADMIN).is_active = False
+    assert _sign_up_without_a_form(app_factory(), "late").status_int == 400
+    assert _user(web_site, "late") is None
 
 
 def test_signup_logs_in_with_a_safe_cookie(browser):

@@ -1,13 +1,15 @@
 """/_health: the overall status for anyone; each check's details (paths, project names,
 error texts) only for site admins, the loopback address and the ini's health token."""
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from devjavu.backup.status import record_failure
-from devjavu.monitor import HEALTH_TOKEN_HEADER
+from devjavu.monitor import HEALTH_TOKEN_HEADER, checks
 
 TOKEN = "health-token-for-tests-0123456789abcdef"
+ORIGINAL_CHECKS = checks.CHECKS
 
 
 @pytest.fixture
@@ -52,7 +54,7 @@ def test_outsiders_get_the_status_only(app_factory, with_token, failing, headers
 
 
 def test_a_healthy_site_tells_outsiders_only_ok(admin_browser, browser, web_site):
-    # The first account's sign-up writes the site admins' authz file: all checks pass.
+    # The operator's admin account wrote the site admins' authz file: all checks pass.
     _shows_details(admin_browser.get("/_health"), 200)
     _hides_everything(browser.get("/_health"), web_site, 200)
 
@@ -87,3 +89,26 @@ def test_the_token_gets_the_details(browser, with_token, failing):
     response = browser.get("/_health", headers={HEALTH_TOKEN_HEADER: TOKEN}, status=503)
     _shows_details(response, 503)
     assert failing in response.text
+
+
+@pytest.fixture
+def check_runs(monkeypatch):
+    """The names of the checks run, in order: each real check, counted as it runs."""
+    runs = []
+
+    def counted(check):
+        def run(site):
+            runs.append(check.__name__)
+            return check(site)
+        return run
+    monkeypatch.setattr(checks, "CHECKS", tuple(counted(c) for c in checks.CHECKS))
+    return runs
+
+
+def test_a_burst_of_anonymous_hits_runs_the_checks_once(app_factory, check_runs):
+    browsers = [app_factory() for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda i: browsers[i % 4].get("/_health", status="*"),
+                                range(40)))
+    assert {answer.status_int for answer in answers} == {answers[0].status_int}
+    assert sorted(check_runs) == sorted(check.__name__ for check in ORIGINAL_CHECKS)

@@ -90,7 +90,7 @@ def test_private_project_page_is_a_404_to_outsiders(app_factory):
 
 def test_transfer_ownership(app_factory, web_site):
     amy, bob = app_factory(), app_factory()
-    bob.sign_up("bob")           # the first account is a site admin: let that be bob
+    bob.sign_up("bob")
     amy.sign_up("amy")
     _create(amy, "demo")
     bad = amy.submit("/dashboard/demo/transfer", {"username": "ghost"},

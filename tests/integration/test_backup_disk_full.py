@@ -37,7 +37,9 @@ def _tree_digest(*paths) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def small_site(svn_module_client):
     with mounted_tmpfs("24m") as disk:
-        sitedir = SiteDir(data_dir=disk / "var", **{"devjavu.disk_reserve": "2M"})
+        # /_health runs its checks afresh, to show each step's outcome at once.
+        sitedir = SiteDir(data_dir=disk / "var", **{"devjavu.disk_reserve": "2M",
+                                                    "devjavu.health_cache_seconds": "0"})
         try:
             admin(sitedir, "migrate")
             admin(sitedir, "user", "add", "olga", "--email", "o@example.com",

@@ -34,6 +34,9 @@ def test_make_run_serves_and_ctrl_c_stops_everything():
             while any(alive(pid) for pid in group) and time.monotonic() < deadline:
                 time.sleep(0.2)
             assert [pid for pid in group if alive(pid)] == []
+            # A new site takes no sign-up before it has an admin: make run says how.
+            output = process.stdout.read().decode()
+            assert f"-c {sitedir.ini_path} user add NAME --email EMAIL --admin" in output
         finally:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)

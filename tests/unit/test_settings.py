@@ -35,3 +35,35 @@ def test_the_idle_timeout_has_a_sane_default_and_a_floor():
     for too_short in ("0", "4", "-1", "two hours"):
         with pytest.raises(SettingsError, match="devjavu.session_idle_minutes"):
             _settings(**{"devjavu.session_idle_minutes": too_short})
+
+
+@pytest.mark.parametrize("url, kept", [
+    ("https://devjavu.example.org/", "https://devjavu.example.org"),
+    ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+])
+def test_a_public_url_is_a_scheme_a_host_and_a_port(url, kept):
+    settings = _settings(**{"devjavu.public_url": url})
+    assert settings.public_url == kept
+    assert settings.https_only is url.startswith("https:")
+
+
+@pytest.mark.parametrize("url", [
+    "devjavu.example.org", "ftp://devjavu.example.org", "https://devjavu.example.org/path",
+    "https://devjavu.example.org?x=1", 'https://a.example" evil', "https://a.example\r\nX: 1",
+    "https://user@a.example", "https://a.example:port", "https://",
+])
+def test_a_public_url_that_could_shape_a_config_or_redirect_is_refused(url):
+    # It is written into Apache's configuration and into every redirect to https.
+    with pytest.raises(SettingsError, match="devjavu.public_url"):
+        _settings(**{"devjavu.public_url": url})
+
+
+def test_without_a_public_url_the_site_is_plain_http():
+    settings = _settings()
+    assert settings.public_url == "http://127.0.0.1:8080" and not settings.https_only
+
+
+def test_hsts_widens_only_when_asked():
+    assert _settings().hsts == "host"
+    with pytest.raises(SettingsError, match="devjavu.hsts"):
+        _settings(**{"devjavu.hsts": "includeSubDomains"})

@@ -10,7 +10,7 @@ from devjavu.dashboard.forms import LoginForm, ResetForm, ResetRequestForm, Sign
 from devjavu.dashboard.security import clear_login_cookie, set_login_cookie
 from devjavu.freetext import has_control_characters
 from devjavu.projects import invitations
-from devjavu.sitesettings import SignupMode, signup_mode
+from devjavu.sitesettings import SignupMode
 
 
 # Kept as they are in a path and query; the rest (spaces, quotes, non-ASCII) is
@@ -60,18 +60,19 @@ def _invitation_in(request, came_from: str):
 
 
 def _signup_page(request, form, came_from):
-    mode = signup_mode(request.dbsession)
+    mode = signup.current_mode(request.dbsession)
     invited = _invitation_in(request, came_from) is not None
     if invited:
         mode = SignupMode.OPEN      # the form, for the address the invitation was sent to
-    return {"form": form, "mode": mode, "came_from": came_from, "invited": invited}
+    return {"form": form, "mode": mode, "came_from": came_from, "invited": invited,
+            "open_yet": signup.has_admin(request.dbsession)}
 
 
 def _refusal_field(request, invitation) -> str:
     """The form field a refused sign-up's message belongs to."""
     if invitation is not None:
         return "email"
-    if signup_mode(request.dbsession) == SignupMode.INVITE_ONLY:
+    if signup.current_mode(request.dbsession) == SignupMode.INVITE_ONLY:
         return "invite_code"
     return "username"
 

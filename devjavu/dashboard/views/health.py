@@ -6,7 +6,7 @@ import ipaddress
 from pyramid.view import view_config
 
 from devjavu.monitor import HEALTH_TOKEN_HEADER
-from devjavu.monitor.checks import health_report, run_checks, status_only
+from devjavu.monitor.checks import RecentChecks, health_report, status_only
 
 
 def _from_loopback(request) -> bool:
@@ -34,9 +34,15 @@ def shows_details(request) -> bool:
                                      request.registry["devjavu.site"].settings.health_token))
 
 
+def includeme(config):
+    settings = config.registry["devjavu.site"].settings
+    config.registry["devjavu.recent_checks"] = RecentChecks(settings.health_cache_seconds)
+
+
 @view_config(route_name="health", renderer="json", http_cache=0)
 def health(request):
-    report = health_report(run_checks(request.registry["devjavu.site"]))
+    recent = request.registry["devjavu.recent_checks"]
+    report = health_report(recent.results(request.registry["devjavu.site"]))
     if report["status"] != "ok":
         request.response.status = 503
     return report if shows_details(request) else status_only(report)
