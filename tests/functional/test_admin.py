@@ -466,7 +466,7 @@ def test_audit_log_shows_security_events(admin_browser, alice, add_user, app_fac
                      ("site.signup_mode", "root-admin", "site", "invite-only", ip),
                      ("project.created", "alice", "alpha", "public", ip),
                      ("member.added", "alice", "alpha", "bob as developer", ip),
-                     ("signin.failed", "—", "bob", "", ip),
+                     ("signin.failed", "—", "bob", "form", ip),
                      ("signin", "bob", "bob", "", ip),
                      ("user.admin_granted", "root-admin", "bob", "", ip)]:
         assert expected in rows

@@ -32,7 +32,7 @@ def accounts(site, make_user):
     make_user("amy", password=RIGHT)
     make_user("dora", password=RIGHT)
     with site.unit_of_work() as db:
-        _, token = tokens.create_token(db, users.get_user(db, "amy"), "laptop")
+        _, token = tokens.create_token(db, users.get_user(db, "amy"), "laptop", RIGHT)
         users.set_active(db, users.get_user(db, "dora"), False)
     return token
 

@@ -134,7 +134,7 @@ def test_spraying_names_from_one_address_holds_back_that_address(site, make_user
 def test_every_way_in_counts_towards_one_limit(site, make_user):
     make_user("amy", password=RIGHT)
     with site.unit_of_work() as db:
-        _, token = tokens.create_token(db, users.get_user(db, "amy"), "laptop")
+        _, token = tokens.create_token(db, users.get_user(db, "amy"), "laptop", RIGHT)
     checker = CredentialChecker()
     ip = "10.0.0.5"
     assert "Wrong" in _form(site, "amy", WRONG, ip)
