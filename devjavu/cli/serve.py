@@ -44,5 +44,8 @@ def serve(settings, args) -> int:
     print(f"DevjaVu on {base}:{settings.http_port}/ and "
           f"https://{settings.server_name}:{settings.https_port}/ (Ctrl-C stops it)",
           file=sys.stderr)
+    # Apache, its children, the mod_wsgi daemon and hooks inherit it: repositories,
+    # Trac databases and logs they create are their owner's alone.
+    os.umask(datadir.SITE_UMASK)
     exec_apache(settings)
     return 0

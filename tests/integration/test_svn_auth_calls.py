@@ -60,12 +60,12 @@ def counted_site(tmp_path_factory):
 
 def _authenticated_requests(sitedir, since: int) -> list[str]:
     """Access log lines (from line `since`) of requests that carried a user."""
-    lines = (sitedir.data_dir / "logs" / "access.log").read_text().splitlines()[since:]
+    lines = (sitedir.log_dir / "access.log").read_text().splitlines()[since:]
     return [line for line in lines if line.split()[1] != "-" and '"' in line]
 
 
 def _log_length(sitedir) -> int:
-    return len((sitedir.data_dir / "logs" / "access.log").read_text().splitlines())
+    return len((sitedir.log_dir / "access.log").read_text().splitlines())
 
 
 def test_one_provider_call_per_authenticated_request(counted_site):

@@ -50,7 +50,7 @@ class RunningApache:
                                f"{self.error_log()}") from None
 
     def error_log(self) -> str:
-        path = self.site.data_dir / "logs" / "error.log"
+        path = self.site.log_dir / "error.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def descendants(self) -> set[int]:
@@ -74,7 +74,7 @@ class RunningApache:
     def error_lines(self, last: int = 80) -> str:
         """Apache's error logs, less its start-up notices: what a failed request left."""
         lines = []
-        for path in sorted((self.site.data_dir / "logs").glob("error.log*")):
+        for path in sorted((self.site.log_dir).glob("error.log*")):
             lines += [line for line in path.read_text(errors="replace").splitlines()
                       if "[ssl:warn]" not in line and "[mpm_event:notice]" not in line]
         return "\n".join(lines[-last:])
