@@ -34,7 +34,7 @@ def _owned_by_run_user(settings: Settings) -> list[Path]:
             settings.run_dir, settings.trash_dir, settings.journal_dir]
 
 
-def _owned_by_root(settings: Settings) -> list[tuple[Path, int]]:
+def _owned_by_root(settings: Settings) -> list[tuple[Path, int | None]]:
     """Root's folders and their modes: the run user must traverse httpd/ (the mod_wsgi
     scripts, the daemon's sockets) and read backups/status.json by name, nothing more."""
     return [(settings.server_dir, 0o755), (settings.httpd_dir, 0o755),
@@ -81,22 +81,38 @@ def _hand_over_top_files(settings: Settings, run_user) -> None:
                          follow_symlinks=False)
 
 
-def root_only_directory(path: Path, mode: int) -> None:
-    """Make `path` a directory with `mode`, creating what is missing; as root, first check
-    that it and every folder above it is a real directory that only root can change (a
-    folder of another user, or a link, could be swapped to point root's writes
-    anywhere). Raises UnsafePathError naming the folder."""
+def root_only_directory(path: Path, mode: int | None) -> None:
+    """Make `path` a directory with `mode` (None: as it is, 0700 if new), creating what is
+    missing; as root, first check that it and every folder above it is a real directory
+    that only root can change (a folder of another user, or a link, could be swapped to
+    point root's writes anywhere). Raises UnsafePathError naming the folder."""
     path = Path(path)
     if os.geteuid() != 0:
         path.mkdir(parents=True, exist_ok=True)
         return
+    _check_root_only(path, create=True)
+    if mode is not None:
+        os.chmod(path, mode)     # every folder on the way is root's: nothing to follow
+
+
+def check_root_only(path: Path) -> None:
+    """As root: raise UnsafePathError unless `path` and every folder above it are real
+    directories only root can change (what root reads there is root's)."""
+    if os.geteuid() == 0:
+        _check_root_only(Path(path), create=False)
+
+
+def _check_root_only(path: Path, create: bool) -> None:
+    path = Path(os.path.abspath(path))      # made absolute, never resolved: links count
     current = Path(path.anchor)
     for part in path.parts[1:]:
         current = current / part
         try:
             status = os.lstat(current)
         except FileNotFoundError:
-            os.mkdir(current, 0o755)
+            if not create:
+                raise UnsafePathError(f"{current}: no such directory") from None
+            os.mkdir(current, 0o755 if current != path else 0o700)
             status = os.lstat(current)
         if not stat.S_ISDIR(status.st_mode):
             raise UnsafePathError(f"{current} is not a directory (a symbolic link?): root's "
@@ -106,7 +122,6 @@ def root_only_directory(path: Path, mode: int) -> None:
         if status.st_uid != 0 or others_write:
             raise UnsafePathError(f"{current} can be changed by another user than root: "
                                   f"root's files ({path}) cannot live below it")
-    os.chmod(path, mode)         # every folder on the way is root's: nothing to follow
 
 
 def restrict_access(settings: Settings) -> None:

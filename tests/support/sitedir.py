@@ -54,6 +54,11 @@ class SiteDir:
         return load_settings(self.ini_path).ssl_dir
 
     @property
+    def backup_dir(self) -> Path:
+        """Root's, in the server directory (the default devjavu.backup_dir)."""
+        return load_settings(self.ini_path).backup_dir
+
+    @property
     def http_url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}"
 
