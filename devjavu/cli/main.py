@@ -4,13 +4,14 @@ import logging.config
 import os
 import sys
 
-from devjavu.cli import (backup, check, database, member, probe, project, serve,
+from devjavu.cli import (backup, check, database, member, probe, project, serve, service,
                          svnaccess, user)
 from devjavu.cli.errors import CommandError
 from devjavu.datadir import SITE_UMASK, UnsafePathError
 from devjavu.settings import SettingsError, load_settings
 
-COMMAND_MODULES = (database, serve, user, project, member, svnaccess, backup, check, probe)
+COMMAND_MODULES = (database, serve, user, project, member, svnaccess, backup, check, probe,
+                   service)
 
 
 def build_parser() -> argparse.ArgumentParser:

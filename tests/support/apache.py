@@ -34,10 +34,11 @@ def wait_for_port(port: int, process: subprocess.Popen, deadline: float) -> None
 
 
 class RunningApache:
-    def __init__(self, site: SiteDir):
+    def __init__(self, site: SiteDir, prefix: tuple[str, ...] = ()):
+        """`prefix`: a command that runs `serve` (setpriv, as a service manager would)."""
         self.site = site
         self.log = open(site.root / "serve.log", "w")
-        self.process = subprocess.Popen([ADMIN, "-c", str(site.ini_path), "serve"],
+        self.process = subprocess.Popen([*prefix, ADMIN, "-c", str(site.ini_path), "serve"],
                                         stdout=self.log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         deadline = time.monotonic() + 60
