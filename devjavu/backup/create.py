@@ -24,7 +24,7 @@ from devjavu.backup.signing import sign
 from devjavu.backup.status import record_failure, record_success
 from devjavu.backup.handover import HandoverError, handover
 from devjavu.backup.stream import TreeSender, receive_tree
-from devjavu.fsutil import directory_size, fsync_directory
+from devjavu.fsutil import directory_size, fsync_directory, remove_stale
 from devjavu.models import Project
 from devjavu.settings import Settings
 from devjavu.site import Site
@@ -168,6 +168,9 @@ def _copy_as_run_user(settings: Settings, stamp: str, backup_dir: Path, out: Bin
                       progress) -> None:
     """In the child, as the run user: estimate, then copy and send piece by piece."""
     staging = settings.run_dir / f"backup-{stamp}"
+    # Only one backup runs at a time (root holds the lock): any other staging folder is
+    # what a killed one left.
+    remove_stale(settings.run_dir.glob("backup-*"), older_than_seconds=0)
     site = Site(settings)
     try:
         projects = live_projects(site)
@@ -214,6 +217,7 @@ def create_backup(settings: Settings, key: bytes, progress, dest: Path | None = 
     backup_dir = Path(dest or settings.backup_dir)
     datadir.root_only_directory(backup_dir, 0o711)
     with _exclusive(backup_dir):
+        remove_stale(backup_dir.glob(".partial-*"), older_than_seconds=0)   # a killed run's
         stamp = layout.new_stamp()
         partial = backup_dir / f".partial-{stamp}"
         try:

@@ -17,7 +17,7 @@ def register(commands) -> None:
 def prepare_data(settings) -> None:
     """Migrate and repair the authz files as the run user, in a child process, so that
     this process keeps the rights it needs to start Apache."""
-    datadir.prepare(settings)
+    datadir.prepare(settings, whole_tree=True)
     pid = os.fork()
     if pid == 0:
         try:
