@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from devjavu import datadir
-from devjavu.settings import load_settings
 from tests.support.apache import RunningApache, admin
+from tests.support.populate import as_run_user
 from tests.support.sitedir import SiteDir
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="only root switches users")
@@ -47,13 +46,13 @@ def _decoy(sitedir: SiteDir, names) -> Path:
 def _plant_links(sitedir: SiteDir, decoy: Path, names) -> None:
     """As the run user, as code in Apache's daemon would: each name moved aside and
     replaced by a link into the decoy."""
-    def plant(settings):
+    def plant(site):
         for name in names:
-            path = settings.data_dir / name
+            path = site.settings.data_dir / name
             if os.path.lexists(path):
                 path.rename(path.with_name(f"{name}.moved"))
             path.symlink_to(decoy / name)
-    datadir.as_run_user(load_settings(sitedir.ini_path), plant)
+    as_run_user(sitedir.ini_path, plant)
 
 
 @pytest.fixture
