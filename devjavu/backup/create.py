@@ -17,12 +17,12 @@ from sqlalchemy import select, text
 
 from devjavu import datadir
 from devjavu.backup import layout, sources
+from devjavu.backup.handover import HandoverError, handover
 from devjavu.backup.manifest import (ManifestError, check_contents, checksums,
                                      read_manifest, write_manifest)
 from devjavu.backup.retention import prune
 from devjavu.backup.signing import sign
 from devjavu.backup.status import record_failure, record_success
-from devjavu.backup.handover import HandoverError, handover
 from devjavu.backup.stream import TreeSender, receive_tree
 from devjavu.fsutil import directory_size, fsync_directory, remove_stale
 from devjavu.models import Project
@@ -130,8 +130,8 @@ class _Sending:
             shutil.rmtree(self.staging / piece)
 
 
-def _copy_and_send(site: Site, staging: Path, sender: TreeSender, projects: list[str],
-                   progress) -> None:
+def _copy_and_send(site: Site, stamp: str, staging: Path, sender: TreeSender,
+                   projects: list[str], progress) -> None:
     """Copy everything, piece by piece, and send it with its manifest last."""
     settings = site.settings
     sending = _Sending(staging, sender)
@@ -156,7 +156,7 @@ def _copy_and_send(site: Site, staging: Path, sender: TreeSender, projects: list
     sources.copy_config(settings, staging / "config")
     sending.send("config")
     progress.step("verify")
-    manifest = {"created": staging.name.removeprefix("backup-"), "versions": _versions(site),
+    manifest = {"created": stamp, "versions": _versions(site),
                 "projects": copied, "files": sending.files,
                 "database": "sqlite" if sources.database_is_sqlite(settings)
                 else "postgresql"}
@@ -179,7 +179,7 @@ def _copy_as_run_user(settings: Settings, stamp: str, backup_dir: Path, out: Bin
         progress.start(len(projects) + 3)
         staging.mkdir(mode=0o700)
         sender = TreeSender(out)
-        _copy_and_send(site, staging, sender, projects, progress)
+        _copy_and_send(site, stamp, staging, sender, projects, progress)
         sender.close()
     finally:
         shutil.rmtree(staging, ignore_errors=True)

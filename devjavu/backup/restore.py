@@ -126,7 +126,7 @@ def restore_as_run_user(settings: Settings, backup: Path, manifest: dict,
     to a child running as the run user, which receives it into a staging folder of its
     own, checks it again and restores from there. Returns the project names."""
     def receive_and_restore(source) -> None:
-        staging = settings.run_dir / f"restore-{Path(backup).name}"
+        staging = settings.run_dir / f"restore-{layout.new_stamp()}"
         try:
             staging.mkdir(mode=0o700)
             receive_tree(source, staging)
