@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from devjavu.settings import load_settings
 from tests.support.apache import RunningApache, admin
 from tests.support.sitedir import SiteDir
 from tests.support.svnclient import SvnClient
@@ -44,7 +45,7 @@ def counted_site(tmp_path_factory):
               input=PASSWORD + "\n")
         admin(sitedir, "project", "add", "secret", "--owner", "olga", "--private")
         apache = RunningApache(sitedir)
-        script = sitedir.data_dir / "run" / "httpd" / "svnauth.wsgi"
+        script = load_settings(sitedir.ini_path).httpd_dir / "svnauth.wsgi"
         calls = sitedir.root / "auth-calls.txt"
         calls.touch()
         calls.chmod(0o666)
