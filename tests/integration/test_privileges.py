@@ -85,12 +85,14 @@ def test_serve_writes_nothing_through_links_the_run_user_planted(sitedir):
 def test_root_commands_write_nothing_through_links_the_run_user_planted(sitedir):
     names = ["repos", "authz", "trac", "run", "trash", "journal", "secret.key",
              "devjavu.sqlite"]
+    admin(sitedir, "backup", "--quiet")
+    backup = sorted(sitedir.backup_dir.glob("2*"))[-1]
     decoy = _decoy(sitedir, names)
     before = _snapshot(decoy)
     _plant_links(sitedir, decoy, names)
     commands = [["migrate"], ["check"], ["authz", "regenerate"], ["backup", "--quiet"],
                 ["user", "add", "bob", "--email", "bob@example.com"],
-                ["project", "purge"]]
+                ["project", "purge"], ["restore", str(backup)]]
     for command in commands:
         # Most fail (their data is gone); none may change what the links point to.
         admin(sitedir, *command, input="bob-secret-12\n", check=False)
