@@ -87,11 +87,13 @@ def remove_stale_temps(path: Path, older_than_seconds: float) -> int:
 
 
 def atomic_write(path: Path, text: str, validate: Validator | None = None,
-                 mode: int = 0o644) -> None:
+                 mode: int = 0o600) -> None:
     """Replace `path` with `text`: temp file, fsync, `validate(temp)`, rename, dir fsync.
 
     Any failure (a full disk, `validate` raising) removes the temp file and leaves the
-    old `path` byte-identical; the exception propagates.
+    old `path` byte-identical; the exception propagates. The file is its owner's alone
+    unless `mode` says otherwise: what we generate (authz, trac.ini) tells who may read
+    which project.
     """
     path = Path(path)
     temp = _write_temp(path, text, mode, fsync=True)
@@ -106,7 +108,7 @@ def atomic_write(path: Path, text: str, validate: Validator | None = None,
 
 
 def atomic_write_many(files: Iterable[tuple[Path, str, Validator | None]],
-                      mode: int = 0o644) -> dict[Path, Exception]:
+                      mode: int = 0o600) -> dict[Path, Exception]:
     """`atomic_write` for many files at once; returns {path: error} for those that failed.
 
     Each file is written to a temp file and validated; then the filesystems are synced

@@ -58,6 +58,12 @@ class Settings:
     health_token: str = dataclasses.field(repr=False)
     # Proxies whose X-Forwarded-For is believed (devjavu.clientaddress); none by default.
     trusted_proxies: tuple = ()
+    # Root's files for Apache (config, pid file, sockets, certificate, logs): never inside
+    # a folder the run user owns, which could swap them for links.
+    server_dir: Path = Path()
+    # The key that signs backups; outside the data directory, so the run user never
+    # reads it and cannot sign a forged backup.
+    backup_key_path: Path = Path()
 
     @property
     def https_only(self) -> bool:
@@ -88,11 +94,16 @@ class Settings:
 
     @property
     def log_dir(self) -> Path:
-        return self.data_dir / "logs"
+        return self.server_dir / "logs"
 
     @property
     def ssl_dir(self) -> Path:
-        return self.data_dir / "ssl"
+        return self.server_dir / "ssl"
+
+    @property
+    def httpd_dir(self) -> Path:
+        """Apache's ServerRoot: its generated config, pid file and sockets."""
+        return self.server_dir / "httpd"
 
     @property
     def trash_dir(self) -> Path:
@@ -261,10 +272,14 @@ _FIELDS = {
     "devjavu.health_token": ("health_token", parse_health_token, ""),
     # Empty: X-Forwarded-For is ignored and every client is the connection's address.
     "devjavu.trusted_proxies": ("trusted_proxies", parse_trusted_proxies, ""),
+    # Empty: <data_dir>-server, beside the data directory.
+    "devjavu.server_dir": ("server_dir", Path, ""),
+    # Empty: <server_dir>/backup.key, made on the first backup.
+    "devjavu.backup_key": ("backup_key_path", Path, ""),
 }
 
 _OPTIONAL = {"devjavu.public_url", "devjavu.backup_dir", "devjavu.health_token",
-             "devjavu.trusted_proxies"}
+             "devjavu.trusted_proxies", "devjavu.server_dir", "devjavu.backup_key"}
 # Never echoed in an error message.
 _SECRET = {"devjavu.health_token"}
 
@@ -293,8 +308,25 @@ def settings_from_dict(raw: dict[str, str], ini_path: Path) -> Settings:
     if values["http_port"] == values["https_port"]:
         raise SettingsError(f"{ini_path}: http_port and https_port must differ")
     values["data_dir"] = Path(os.path.abspath(values["data_dir"]))
+    data_dir = values["data_dir"]
+    values["server_dir"] = (Path(os.path.abspath(values["server_dir"])) if values["server_dir"]
+                            else data_dir.with_name(f"{data_dir.name}-server"))
+    if values["server_dir"].is_relative_to(data_dir) or data_dir.is_relative_to(
+            values["server_dir"]):
+        raise SettingsError(f"{ini_path}: devjavu.server_dir must lie outside the data "
+                            "directory (the run user owns that one) and not contain it")
     values["backup_dir"] = (Path(os.path.abspath(values["backup_dir"])) if values["backup_dir"]
-                            else values["data_dir"] / "backups")
+                            else values["server_dir"] / "backups")
+    if values["backup_dir"].is_relative_to(data_dir):
+        raise SettingsError(f"{ini_path}: devjavu.backup_dir must lie outside the data "
+                            "directory: backups are root's, the data directory the run "
+                            "user's")
+    values["backup_key_path"] = (Path(os.path.abspath(values["backup_key_path"]))
+                                 if values["backup_key_path"]
+                                 else values["server_dir"] / "backup.key")
+    if values["backup_key_path"].is_relative_to(data_dir):
+        raise SettingsError(f"{ini_path}: devjavu.backup_key must lie outside the data "
+                            "directory, where the run user cannot read it")
     if not values["public_url"]:
         values["public_url"] = f"http://{values['server_name']}:{values['http_port']}"
     values["public_url"] = values["public_url"].rstrip("/")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import trac
 
+from devjavu.datadir import root_only_directory
 from devjavu.fsutil import atomic_write
 from devjavu.settings import HSTS_CHOICES, SOURCE_ROOT, Settings
 
@@ -75,8 +76,9 @@ def _https_only_directives(settings: Settings) -> tuple[str, str]:
 
 
 def server_root(settings: Settings) -> Path:
-    """Where httpd.conf, the pid file and sockets live: written by whoever starts Apache."""
-    return settings.run_dir / "httpd"
+    """Where httpd.conf, the pid file and sockets live: written by whoever starts Apache,
+    in the server directory that only root can change (see datadir)."""
+    return settings.httpd_dir
 
 
 def certificate_paths(settings: Settings) -> tuple[Path, Path]:
@@ -134,10 +136,15 @@ def check_apache_config(path: Path) -> None:
 def write_apache_files(settings: Settings) -> Path:
     """Render the mod_wsgi scripts and httpd.conf (checked by `apache2 -t`) atomically."""
     root = server_root(settings)
-    root.mkdir(parents=True, exist_ok=True)
+    root_only_directory(root, 0o755)
     values = template_values(settings)
-    atomic_write(root / "devjavu.wsgi", _render(settings, "devjavu.wsgi.in", values))
-    atomic_write(root / "svnauth.wsgi", _render(settings, "svnauth.wsgi.in", values))
+    # The run user reads all three (the daemon and Apache's children load the scripts,
+    # authz checks which configuration runs); none holds a secret.
+    atomic_write(root / "devjavu.wsgi", _render(settings, "devjavu.wsgi.in", values),
+                 mode=0o644)
+    atomic_write(root / "svnauth.wsgi", _render(settings, "svnauth.wsgi.in", values),
+                 mode=0o644)
     conf = root / "httpd.conf"
-    atomic_write(conf, _render(settings, "httpd.conf.in", values), validate=check_apache_config)
+    atomic_write(conf, _render(settings, "httpd.conf.in", values), validate=check_apache_config,
+                 mode=0o644)
     return conf

@@ -1,4 +1,5 @@
-"""Taking a backup: estimate, refuse or copy, verify, rename into place, prune."""
+"""Taking a backup: estimate, refuse or copy (as the run user), send it to root, verify,
+sign, rename into place, prune."""
 import errno
 import fcntl
 import logging
@@ -9,17 +10,23 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import trac
 from sqlalchemy import select, text
 
+from devjavu import datadir
 from devjavu.backup import layout, sources
-from devjavu.backup.manifest import (ManifestError, checksums, verify_checksums,
-                                     write_manifest)
+from devjavu.backup.handover import HandoverError, handover
+from devjavu.backup.manifest import (ManifestError, check_contents, checksums,
+                                     read_manifest, write_manifest)
 from devjavu.backup.retention import prune
+from devjavu.backup.signing import sign
 from devjavu.backup.status import record_failure, record_success
-from devjavu.fsutil import directory_size, fsync_directory
+from devjavu.backup.stream import TreeSender, receive_tree
+from devjavu.fsutil import directory_size, fsync_directory, remove_stale
 from devjavu.models import Project
+from devjavu.settings import Settings
 from devjavu.site import Site
 from devjavu.svn.repository import youngest_revision
 
@@ -62,14 +69,19 @@ def estimate_bytes(site: Site, projects: list[str]) -> int:
     return int(total * ESTIMATE_MARGIN) + ESTIMATE_SLACK_BYTES
 
 
-def check_space(backup_dir: Path, needed: int, reserve) -> None:
-    usage = shutil.disk_usage(backup_dir)
-    keep = reserve.bytes_for(usage.total)
-    if usage.free - needed < keep:
-        raise NotEnoughSpace(
-            f"not enough disk for a backup in {backup_dir}: it needs about "
-            f"{needed // 2**20 + 1} MiB, {usage.free // 2**20} MiB are free and "
-            f"{keep // 2**20} MiB ({reserve}) must stay free")
+def check_space(backup_dir: Path, staging_dir: Path, needed: int, reserve) -> None:
+    """The backup needs `needed` bytes in `backup_dir`, and its largest piece (at most as
+    much) in `staging_dir` while it is sent: twice that when both share a disk."""
+    on_one_disk = os.stat(backup_dir).st_dev == os.stat(staging_dir).st_dev
+    for path, bytes_needed in ([(backup_dir, 2 * needed)] if on_one_disk
+                               else [(backup_dir, needed), (staging_dir, needed)]):
+        usage = shutil.disk_usage(path)
+        keep = reserve.bytes_for(usage.total)
+        if usage.free - bytes_needed < keep:
+            raise NotEnoughSpace(
+                f"not enough disk for a backup in {path}: it needs about "
+                f"{bytes_needed // 2**20 + 1} MiB, {usage.free // 2**20} MiB are free and "
+                f"{keep // 2**20} MiB ({reserve}) must stay free")
 
 
 def _versions(site: Site) -> dict:
@@ -80,16 +92,17 @@ def _versions(site: Site) -> dict:
             "python": sys.version.split()[0], "schema": schema}
 
 
-def _verify_copy(root: Path, manifest: dict) -> None:
-    for project in manifest["projects"]:
-        copied = youngest_revision(root / "repos" / project["name"])
-        if copied < project["youngest"]:
-            raise BackupError(f"{project['name']}: copy has r{copied}, "
-                              f"expected at least r{project['youngest']}")
+def _verify_project_copy(root: Path, name: str, youngest: int) -> None:
+    copied = youngest_revision(root / "repos" / name)
+    if copied < youngest:
+        raise BackupError(f"{name}: copy has r{copied}, expected at least r{youngest}")
+    _verify_databases(root)
+
+
+def _verify_databases(root: Path) -> None:
     for path in [*root.glob("database/*.sqlite"), *root.glob("trac/*/db/*.db")]:
         if not sqlite_is_intact(path):
             raise BackupError(f"{path.relative_to(root)} fails its integrity check")
-    verify_checksums(root, manifest)
 
 
 def sqlite_is_intact(path: Path) -> bool:
@@ -100,63 +113,133 @@ def sqlite_is_intact(path: Path) -> bool:
         connection.close()
 
 
-def _copy_everything(site: Site, root: Path, projects: list[str], progress) -> list[dict]:
+class _Sending:
+    """The run user's side: copies one piece at a time into a staging folder of its own,
+    checks it, sends it to root and removes it, so that the copy never needs more room
+    than its largest piece."""
+
+    def __init__(self, staging: Path, sender: TreeSender):
+        self.staging = staging
+        self.sender = sender
+        self.files: dict[str, dict] = {}
+
+    def send(self, *pieces: str) -> None:
+        self.files.update(checksums(self.staging))
+        self.sender.add_tree(self.staging)
+        for piece in pieces:
+            shutil.rmtree(self.staging / piece)
+
+
+def _copy_and_send(site: Site, stamp: str, staging: Path, sender: TreeSender,
+                   projects: list[str], progress) -> None:
+    """Copy everything, piece by piece, and send it with its manifest last."""
     settings = site.settings
+    sending = _Sending(staging, sender)
     progress.step("database")
     if sources.database_is_sqlite(settings):
-        sources.copy_sqlite(sources.sqlite_path(settings), root / layout.SQLITE_COPY)
+        sources.copy_sqlite(sources.sqlite_path(settings), staging / layout.SQLITE_COPY)
+        _verify_databases(staging)
     else:
-        sources.dump_postgres(settings.database_url, root / layout.POSTGRES_DUMP)
+        sources.dump_postgres(settings.database_url, staging / layout.POSTGRES_DUMP)
+    sending.send("database")
     copied = []
     for name in projects:
         progress.step(name)
         # The revision first: the copy may hold later ones, never fewer.
         youngest = youngest_revision(settings.repository_path(name))
-        sources.hotcopy_repository(settings.repository_path(name), root / "repos" / name)
-        sources.copy_trac_environment(settings.trac_env_path(name), root / "trac" / name)
+        sources.hotcopy_repository(settings.repository_path(name), staging / "repos" / name)
+        sources.copy_trac_environment(settings.trac_env_path(name), staging / "trac" / name)
+        _verify_project_copy(staging, name, youngest)
+        sending.send(f"repos/{name}", f"trac/{name}")
         copied.append({"name": name, "youngest": youngest})
     progress.step("config")
-    sources.copy_config(settings, root / "config")
-    return copied
+    sources.copy_config(settings, staging / "config")
+    sending.send("config")
+    progress.step("verify")
+    manifest = {"created": stamp, "versions": _versions(site),
+                "projects": copied, "files": sending.files,
+                "database": "sqlite" if sources.database_is_sqlite(settings)
+                else "postgresql"}
+    write_manifest(staging, manifest)
+    sender.add_tree(staging)
 
 
-def create_backup(site: Site, progress, dest: Path | None = None) -> Path:
-    """Take a backup into `dest` (default: the configured backup directory)."""
-    settings = site.settings
-    backup_dir = Path(dest or settings.backup_dir)
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    with _exclusive(backup_dir):
+def _copy_as_run_user(settings: Settings, stamp: str, backup_dir: Path, out: BinaryIO,
+                      progress) -> None:
+    """In the child, as the run user: estimate, then copy and send piece by piece."""
+    staging = settings.run_dir / f"backup-{stamp}"
+    # Only one backup runs at a time (root holds the lock): any other staging folder is
+    # what a killed one left.
+    remove_stale(settings.run_dir.glob("backup-*"), older_than_seconds=0)
+    site = Site(settings)
+    try:
         projects = live_projects(site)
-        needed = estimate_bytes(site, projects)
-        try:
-            check_space(backup_dir, needed, settings.disk_reserve)
-        except NotEnoughSpace as e:
-            record_failure(backup_dir, str(e))
-            raise
+        check_space(backup_dir, staging.parent, estimate_bytes(site, projects),
+                    settings.disk_reserve)
+        progress.start(len(projects) + 3)
+        staging.mkdir(mode=0o700)
+        sender = TreeSender(out)
+        _copy_and_send(site, stamp, staging, sender, projects, progress)
+        sender.close()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        progress.close()
+        site.dispose()
+
+
+def _receive_into(source: BinaryIO, partial: Path) -> None:
+    # The partial folder appears with the first byte: a child that refuses to start (no
+    # room) sends none, and leaves nothing behind.
+    if source.peek(1):
+        partial.mkdir(mode=0o700)
+        receive_tree(source, partial)
+
+
+def _receive_copy(settings: Settings, stamp: str, backup_dir: Path, partial: Path,
+                  progress) -> None:
+    """A child copies the live data as the run user and streams it into `partial`, so
+    that root never reads the data directory itself."""
+    try:
+        handover(settings, lambda out: _copy_as_run_user(settings, stamp, backup_dir, out,
+                                                         progress),
+                 lambda source: _receive_into(source, partial), child_sends=True,
+                 describe=_describe, expected=(sources.CopyError, BackupError,
+                                               sqlite3.Error))
+    except HandoverError as e:
+        raise (NotEnoughSpace if e.kind == NotEnoughSpace.__name__ else BackupError)(
+            str(e)) from None
+
+
+def create_backup(settings: Settings, key: bytes, progress, dest: Path | None = None) -> Path:
+    """Take a backup into `dest` (default: the configured backup directory), a folder only
+    root can change; the copy is made by the run user, and what root receives is
+    checked against its manifest and signed with `key`."""
+    backup_dir = Path(dest or settings.backup_dir)
+    datadir.root_only_directory(backup_dir, 0o711)
+    with _exclusive(backup_dir):
+        remove_stale(backup_dir.glob(".partial-*"), older_than_seconds=0)   # a killed run's
         stamp = layout.new_stamp()
         partial = backup_dir / f".partial-{stamp}"
-        progress.start(len(projects) + 3)
         try:
-            partial.mkdir()
-            copied = _copy_everything(site, partial, projects, progress)
-            progress.step("verify")
-            manifest = {"created": stamp, "versions": _versions(site), "projects": copied,
-                        "database": "sqlite" if sources.database_is_sqlite(settings)
-                        else "postgresql", "files": checksums(partial)}
-            _verify_copy(partial, manifest)
-            write_manifest(partial, manifest)
+            _receive_copy(settings, stamp, backup_dir, partial, progress)
+            # What the run user sent is checked like a backup to restore before root
+            # signs it: its signature then vouches for names, kinds and checksums.
+            check_contents(partial, read_manifest(partial))
+            sign(partial, key)
             os.sync()
             final = backup_dir / stamp
             os.rename(partial, final)
             fsync_directory(backup_dir)
-        except (OSError, sources.CopyError, BackupError, ManifestError, sqlite3.Error) as e:
+        except NotEnoughSpace as e:
+            shutil.rmtree(partial, ignore_errors=True)
+            record_failure(backup_dir, str(e))
+            raise
+        except (OSError, BackupError, ManifestError) as e:
             shutil.rmtree(partial, ignore_errors=True)
             reason = _describe(e)
             record_failure(backup_dir, reason)
             raise BackupError(f"backup failed, partial output removed, live data untouched: "
                               f"{reason}") from e
-        finally:
-            progress.close()
     size = directory_size(final)
     record_success(backup_dir, final, size)
     removed = prune(backup_dir, settings.backup_keep_daily, settings.backup_keep_weekly)
@@ -165,7 +248,7 @@ def create_backup(site: Site, progress, dest: Path | None = None) -> Path:
     return final
 
 
-def _describe(error: Exception) -> str:
+def _describe(error: BaseException) -> str:
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return "the disk is full"
     message = str(error)

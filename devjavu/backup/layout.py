@@ -6,6 +6,8 @@ from pathlib import Path
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 STAMP_RE = re.compile(r"\A[0-9]{8}T[0-9]{6}Z\Z")   # [0-9]: \d takes any Unicode digit
 MANIFEST = "manifest.json"
+# The manifest's HMAC with the site's backup key (see signing).
+SIGNATURE = "manifest.json.hmac"
 SQLITE_COPY = "database/devjavu.sqlite"
 POSTGRES_DUMP = "database/devjavu.pgdump"
 

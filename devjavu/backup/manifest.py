@@ -2,9 +2,11 @@
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
-from devjavu.backup.layout import MANIFEST
+from devjavu.backup.layout import MANIFEST, SIGNATURE
+from devjavu.projects.names import NAME_RE
 
 
 class ManifestError(RuntimeError):
@@ -24,7 +26,7 @@ def file_list(root: Path) -> list[str]:
     for directory, _dirs, names in os.walk(root):
         for name in names:
             relative = os.path.relpath(os.path.join(directory, name), root)
-            if relative != MANIFEST:
+            if relative not in (MANIFEST, SIGNATURE):
                 files.append(relative)
     return sorted(files)
 
@@ -57,5 +59,51 @@ def verify_checksums(root: Path, manifest: dict) -> None:
         raise ManifestError(f"{root}: missing {missing[:5]}, unexpected {extra[:5]}")
     for name, entry in expected.items():
         path = root / name
-        if os.lstat(path).st_size != entry["size"] or sha256_of(path) != entry["sha256"]:
+        try:
+            matches = (os.lstat(path).st_size == entry["size"]
+                       and sha256_of(path) == entry["sha256"])
+        except (KeyError, TypeError):
+            matches = False
+        if not matches:
             raise ManifestError(f"{root}: {name} does not match its checksum")
+
+
+# What a backup holds at its top; anything else is refused.
+TOP_LEVEL = {MANIFEST, SIGNATURE, "database", "repos", "trac", "config"}
+
+
+def check_contents(root: Path, manifest: dict) -> None:
+    """Raises ManifestError unless `root` holds only folders and regular files (no link,
+    device or FIFO), its projects have valid names (the format of devjavu/projects/names:
+    nothing like `../x`) and are exactly the folders below repos/ and trac/, and every
+    file matches the manifest's size and checksum."""
+    try:
+        projects = [project["name"] for project in manifest["projects"]]
+        names = list(manifest["files"])
+        kind = manifest["database"]
+    except (KeyError, TypeError) as e:
+        raise ManifestError(f"{root}: the manifest lacks {e}") from None
+    bad = [name for name in projects if not isinstance(name, str) or not NAME_RE.match(name)]
+    if bad or len(set(projects)) != len(projects):
+        raise ManifestError(f"{root}: not a project name: {bad[:5] or 'a name twice'}")
+    if kind not in ("sqlite", "postgresql"):
+        raise ManifestError(f"{root}: unknown database kind {str(kind)[:40]!r}")
+    for directory, dirs, files in os.walk(root):
+        for name in dirs + files:
+            status = os.lstat(os.path.join(directory, name))
+            if not (stat.S_ISDIR(status.st_mode) or stat.S_ISREG(status.st_mode)):
+                relative = os.path.relpath(os.path.join(directory, name), root)
+                raise ManifestError(f"{root}: {relative} is neither a file nor a folder "
+                                    "(a link or special file)")
+    top = set(os.listdir(root))
+    if top - TOP_LEVEL:
+        raise ManifestError(f"{root}: unexpected {sorted(top - TOP_LEVEL)[:5]}")
+    for folder in ("repos", "trac"):
+        present = set(os.listdir(root / folder)) if (root / folder).is_dir() else set()
+        if present != set(projects):
+            raise ManifestError(f"{root}: {folder}/ holds {sorted(present)[:5]}, the "
+                                f"manifest names {sorted(projects)[:5]}")
+    if any(not isinstance(name, str) or name.startswith("/") or ".." in name.split("/")
+           for name in names):
+        raise ManifestError(f"{root}: the manifest names a file outside the backup")
+    verify_checksums(root, manifest)

@@ -10,10 +10,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
-from devjavu import authz
+from devjavu import authz, datadir
 from devjavu.backup import layout, sources
 from devjavu.backup.create import sqlite_is_intact
-from devjavu.backup.manifest import ManifestError, read_manifest, verify_checksums
+from devjavu.backup.handover import HandoverError, handover
+from devjavu.backup.manifest import ManifestError, check_contents, read_manifest
+from devjavu.backup.signing import SignatureError, verify
+from devjavu.backup.stream import receive_tree, send_tree
+from devjavu.datadir import UnsafePathError
 from devjavu.migrate import alembic_config
 from devjavu.settings import Settings
 from devjavu.site import Site
@@ -38,18 +42,21 @@ def settings_for(settings: Settings, data_dir: Path | None) -> Settings:
         if old.is_relative_to(settings.data_dir):
             database_url = url.set(database=str(data_dir / old.relative_to(
                 settings.data_dir))).render_as_string(hide_password=False)
-    backup_dir = settings.backup_dir
-    if backup_dir.is_relative_to(settings.data_dir):
-        backup_dir = data_dir / backup_dir.relative_to(settings.data_dir)
-    return dataclasses.replace(settings, data_dir=data_dir, database_url=database_url,
-                               backup_dir=backup_dir)
+    return dataclasses.replace(settings, data_dir=data_dir, database_url=database_url)
 
 
-def check_backup(backup: Path) -> dict:
-    """The manifest, once every file matches its checksum."""
+def check_backup(backup: Path, key: bytes) -> dict:
+    """The manifest, once the backup lies where only root can change it, carries this
+    site's signature, holds nothing but folders and files of valid projects, and every
+    file matches its checksum."""
+    try:
+        datadir.check_root_only(backup)
+        verify(backup, key)
+    except (UnsafePathError, SignatureError) as e:
+        raise RestoreError(f"the backup is refused: {e}") from None
     try:
         manifest = read_manifest(backup)
-        verify_checksums(backup, manifest)
+        check_contents(backup, manifest)
     except ManifestError as e:
         raise RestoreError(f"the backup is damaged: {e}") from None
     return manifest
@@ -112,9 +119,32 @@ def _check_schema(site: Site) -> None:
                            f"{head}: run `devjavu-admin migrate` after the restore")
 
 
+def restore_as_run_user(settings: Settings, backup: Path, manifest: dict,
+                        progress) -> list[str]:
+    """Restore a checked backup (`check_backup`, root's) into settings.data_dir, which was
+    empty (`check_target_empty`) and has been laid out (`datadir.prepare`): root sends it
+    to a child running as the run user, which receives it into a staging folder of its
+    own, checks it again and restores from there. Returns the project names."""
+    def receive_and_restore(source) -> None:
+        staging = settings.run_dir / f"restore-{layout.new_stamp()}"
+        try:
+            staging.mkdir(mode=0o700)
+            receive_tree(source, staging)
+            check_contents(staging, read_manifest(staging))
+            restore_backup(settings, staging, manifest, progress)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    try:
+        handover(settings, receive_and_restore, lambda out: send_tree(backup, out),
+                 child_sends=False, expected=(RestoreError, ManifestError))
+    except HandoverError as e:
+        raise RestoreError(str(e)) from None
+    return [project["name"] for project in manifest["projects"]]
+
+
 def restore_backup(settings: Settings, backup: Path, manifest: dict, progress) -> list[str]:
-    """Restore a checked backup (`check_backup`) into settings.data_dir, which was empty
-    (`check_target_empty`) and has been laid out (`datadir.prepare`); the project names."""
+    """Restore the checked backup at `backup`, a staging folder of this process's user that
+    it empties, into settings.data_dir; the project names."""
     backup = Path(backup).resolve()
     projects = [p["name"] for p in manifest["projects"]]
     progress.start(len(projects) + 2)
@@ -123,12 +153,11 @@ def restore_backup(settings: Settings, backup: Path, manifest: dict, progress) -
         _restore_database(settings, backup, manifest)
         for name in projects:
             progress.step(name)
-            shutil.copytree(backup / "repos" / name, settings.repository_path(name),
-                            symlinks=True)
+            # Renamed from the staging folder on the same disk: no second copy.
+            shutil.move(backup / "repos" / name, settings.repository_path(name))
             _verify_repository(settings.repository_path(name))
             update_hooks(settings, name)
-            shutil.copytree(backup / "trac" / name, settings.trac_env_path(name),
-                            symlinks=True)
+            shutil.move(backup / "trac" / name, settings.trac_env_path(name))
             _point_environment_here(settings, name)
         progress.step("config")
         if (backup / "config" / "secret.key").exists():

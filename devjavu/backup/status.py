@@ -20,7 +20,9 @@ def _record(backup_dir: Path, key: str, entry: dict) -> None:
     status = read_status(backup_dir)
     status[key] = {"at": datetime.now(timezone.utc).isoformat(), **entry}
     try:
-        atomic_write(backup_dir / STATUS_FILE, json.dumps(status, indent=2) + "\n")
+        # Root writes it when it takes the backup; /_health reads it as the run user.
+        atomic_write(backup_dir / STATUS_FILE, json.dumps(status, indent=2) + "\n",
+                     mode=0o644)
     except OSError:
         # A full disk may keep even this small file from being written: the failure is
         # then still reported by the command's exit code and message.

@@ -1,12 +1,15 @@
 """backup [--dest DIR] [--quiet] and restore BACKUP [--data-dir DIR], for operators and
-cron: exit 0 on success, 1 with a one-line reason otherwise."""
+cron: exit 0 on success, 1 with a one-line reason otherwise.
+
+Both run as root (or as the site's only user): root keeps the backups and their key, the
+run user copies and restores the live data (see backup/handover.py)."""
 from pathlib import Path
 
 from devjavu import datadir
 from devjavu.backup.create import BackupError, create_backup
 from devjavu.backup.restore import (RestoreError, check_backup, check_target_empty,
-                                    restore_backup, settings_for)
-from devjavu.cli.context import open_site
+                                    restore_as_run_user, settings_for)
+from devjavu.backup.signing import SignatureError, ensure_key, read_key
 from devjavu.cli.errors import CommandError
 from devjavu.cli.progress import progress_for
 
@@ -28,10 +31,11 @@ def register(commands) -> None:
 
 
 def run_backup(settings, args) -> int:
-    site = open_site(settings)
+    datadir.prepare(settings)
     try:
-        path = create_backup(site, progress_for("backup", args.quiet), dest=args.dest)
-    except BackupError as e:
+        key = ensure_key(settings.backup_key_path)
+        path = create_backup(settings, key, progress_for("backup", args.quiet), dest=args.dest)
+    except (BackupError, SignatureError) as e:
         raise CommandError(e) from None
     if not args.quiet:
         print(f"Backup written to {path}")
@@ -41,15 +45,14 @@ def run_backup(settings, args) -> int:
 def run_restore(settings, args) -> int:
     settings = settings_for(settings, args.data_dir)
     try:
-        manifest = check_backup(args.backup)
+        manifest = check_backup(args.backup, read_key(settings.backup_key_path))
         check_target_empty(settings)
-    except RestoreError as e:
+    except (RestoreError, SignatureError) as e:
         raise CommandError(e) from None
     datadir.prepare(settings)
-    datadir.drop_privileges(settings)
     try:
-        projects = restore_backup(settings, args.backup, manifest,
-                                  progress_for("restore", args.quiet))
+        projects = restore_as_run_user(settings, args.backup, manifest,
+                                       progress_for("restore", args.quiet))
     except RestoreError as e:
         raise CommandError(f"restore failed: {e}") from None
     if not args.quiet:

@@ -24,7 +24,7 @@ def register(commands) -> None:
 def prepare_data(settings) -> None:
     """Migrate and repair the authz files as the run user, in a child process, so that
     this process keeps the rights it needs to start Apache."""
-    datadir.prepare(settings)
+    datadir.prepare(settings, whole_tree=True)
     pid = os.fork()
     if pid == 0:
         try:
@@ -67,5 +67,8 @@ def serve(settings, args) -> int:
     print(f"DevjaVu on {base}:{settings.http_port}/ and "
           f"https://{settings.server_name}:{settings.https_port}/ (Ctrl-C stops it)",
           file=sys.stderr)
+    # Apache, its children, the mod_wsgi daemon and hooks inherit it: repositories,
+    # Trac databases and logs they create are their owner's alone.
+    os.umask(datadir.SITE_UMASK)
     exec_apache(settings)
     return 0

@@ -72,13 +72,13 @@ def svn_module_client(tmp_path_factory):
 def _state(sitedir):
     data = sitedir.data_dir
     live = _tree_digest(data / "repos", data / "trac", data / "devjavu.sqlite")
-    backups = _tree_digest(*sorted((data / "backups").glob("2*")))
+    backups = _tree_digest(*sorted(sitedir.backup_dir.glob("2*")))
     return live, backups
 
 
 def _assert_untouched(sitedir, before):
     assert _state(sitedir) == before
-    backups = sitedir.data_dir / "backups"
+    backups = sitedir.backup_dir
     assert [p.name for p in backups.iterdir() if p.name.startswith(".partial")] == []
     for name in ("alpha", "beta"):
         svnauthz(sitedir.data_dir, name, "validate")
@@ -113,7 +113,7 @@ def test_backup_refuses_when_it_would_not_fit(small_site):
 def test_disk_filling_during_a_backup_removes_the_partial_output(small_site):
     sitedir, disk = small_site
     before = _state(sitedir)
-    backups = sitedir.data_dir / "backups"
+    backups = sitedir.backup_dir
     filler = disk / "filler"
 
     def other_writer():

@@ -1,6 +1,8 @@
 """A backup of a populated, running site restores to a site that serves the same users,
 projects, revisions, tickets, wiki pages and attachments."""
+import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -10,6 +12,8 @@ import time
 import pytest
 import requests
 
+from devjavu.backup.signing import read_key, sign
+from devjavu.settings import load_settings
 from tests.integration.conftest import PASSWORDS
 from tests.support.apache import RunningApache, admin
 from tests.support.sitedir import SiteDir
@@ -48,6 +52,11 @@ def populated(site, svn):
     return ticket_path
 
 
+def _same_backup_key(site) -> dict:
+    """A site restored elsewhere needs the backup key of the site that took the backup."""
+    return {"devjavu.backup_key": str(load_settings(site.dir.ini_path).backup_key_path)}
+
+
 def _svn_log(svn, base, project):
     return svn.run("log", "--xml", f"{base}/svn/{project}", user="alice",
                    password=PASSWORDS["alice"]).stdout
@@ -71,7 +80,7 @@ def _comparable(page: str, base: str) -> str:
 def test_backup_and_restore_round_trip(site, svn, populated):
     result = site.admin("backup", "--quiet")
     assert result.stdout == ""
-    backups = sorted(site.dir.data_dir.joinpath("backups").glob("2*"))
+    backups = sorted(site.dir.backup_dir.glob("2*"))
     assert backups, result.stderr
     backup = backups[-1]
     for repository in ("pub", "priv"):
@@ -81,7 +90,7 @@ def test_backup_and_restore_round_trip(site, svn, populated):
     assert all(r.status_code == 200 for r in before.values()), \
         {p: r.status_code for p, r in before.items()}
 
-    restored = SiteDir()
+    restored = SiteDir(**_same_backup_key(site))
     apache = None
     try:
         admin(restored, "restore", str(backup))
@@ -114,11 +123,11 @@ def test_backup_and_restore_round_trip(site, svn, populated):
 
 def test_restore_refuses_a_damaged_backup_or_a_used_data_dir(site, tmp_path):
     site.admin("backup", "--quiet")
-    backup = sorted(site.dir.data_dir.joinpath("backups").glob("2*"))[-1]
+    backup = sorted(site.dir.backup_dir.glob("2*"))[-1]
     damaged = tmp_path / backup.name
     shutil.copytree(backup, damaged)
     (damaged / "repos" / "pub" / "format").write_text("9\n")
-    target = SiteDir()
+    target = SiteDir(**_same_backup_key(site))
     try:
         refused = admin(target, "restore", str(damaged), check=False)
         assert refused.returncode == 1 and "damaged" in refused.stderr
@@ -150,7 +159,7 @@ def test_backup_during_commits_is_consistent(site, svn):
         stop.set()
         committer.join()
     assert committed and all(code == 0 for code in committed)
-    backup = sorted(site.dir.data_dir.joinpath("backups").glob("2*"))[-1]
+    backup = sorted(site.dir.backup_dir.glob("2*"))[-1]
     manifest = json.loads((backup / "manifest.json").read_text())
     for project in manifest["projects"]:
         repository = backup / "repos" / project["name"]
@@ -158,3 +167,83 @@ def test_backup_during_commits_is_consistent(site, svn):
         youngest = subprocess.run(["svnlook", "youngest", str(repository)],
                                   capture_output=True, text=True, check=True).stdout
         assert int(youngest) >= project["youngest"]
+
+
+def _rewrite_manifest(backup, change) -> None:
+    manifest = json.loads((backup / "manifest.json").read_text())
+    change(manifest)
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _altered_file_with_its_checksum(backup):
+    """An attacker's edit with a manifest made to match: only the signature tells."""
+    path = backup / "config" / "site.ini"
+    path.write_text(path.read_text() + "\n# altered\n")
+
+    def change(manifest):
+        manifest["files"]["config/site.ini"] = {
+            "size": path.stat().st_size,
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    _rewrite_manifest(backup, change)
+
+
+def _renamed_project(name):
+    def alter(backup):
+        for folder in ("repos", "trac"):
+            (backup / folder / "pub").rename(backup / folder / "renamed")
+
+        def change(manifest):
+            for project in manifest["projects"]:
+                if project["name"] == "pub":
+                    project["name"] = name
+            manifest["files"] = {key.replace("/pub/", "/renamed/"): value
+                                 for key, value in manifest["files"].items()}
+        _rewrite_manifest(backup, change)
+    return alter
+
+
+# Each alteration is re-signed with the site's own key (as if the key had leaked), so that
+# the check named in the message, not the signature, is what refuses it.
+ALTERATIONS = {
+    "link": (lambda b: (b / "repos" / "pub" / "hooks" / "start-commit").symlink_to(
+        "/etc/shadow"), True, "neither a file nor a folder"),
+    "fifo": (lambda b: os.mkfifo(b / "trac" / "pub" / "fifo"), True,
+             "neither a file nor a folder"),
+    "dotdot-name": (_renamed_project("../x"), True, "not a project name"),
+    "bad-name": (_renamed_project("Pub\n"), True, "not a project name"),
+    "tampered": (_altered_file_with_its_checksum, False, "signature does not match"),
+    "unsigned": (lambda b: (b / "manifest.json.hmac").unlink(), False, "signature"),
+}
+
+
+@pytest.mark.parametrize("alteration", sorted(ALTERATIONS))
+def test_restore_refuses_an_altered_backup_and_writes_nothing(site, tmp_path, alteration):
+    alter, resign, message = ALTERATIONS[alteration]
+    site.admin("backup", "--quiet")
+    backup = sorted(site.dir.backup_dir.glob("2*"))[-1]
+    altered = tmp_path / backup.name
+    shutil.copytree(backup, altered, symlinks=True)
+    alter(altered)
+    if resign:
+        sign(altered, read_key(load_settings(site.dir.ini_path).backup_key_path))
+    target = SiteDir(**_same_backup_key(site))
+    try:
+        refused = admin(target, "restore", str(altered), check=False)
+        assert refused.returncode == 1 and message in refused.stderr, refused.stderr
+        assert not target.data_dir.exists()
+        assert not (tmp_path / "x").exists() and not (tmp_path.parent / "x").exists()
+    finally:
+        target.remove()
+
+
+def test_a_backup_is_roots_alone(site):
+    site.admin("backup", "--quiet")
+    settings = load_settings(site.dir.ini_path)
+    backup = sorted(settings.backup_dir.glob("2*"))[-1]
+    for directory, dirs, files in os.walk(backup):
+        for name in [".", *dirs, *files]:
+            status = os.lstat(os.path.join(directory, name))
+            assert status.st_uid == 0 and status.st_mode & 0o077 == 0, (directory, name)
+    key = os.stat(settings.backup_key_path)
+    assert key.st_uid == 0 and key.st_mode & 0o777 == 0o600
+    assert not settings.backup_key_path.is_relative_to(settings.data_dir)

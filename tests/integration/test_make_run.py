@@ -23,7 +23,7 @@ def test_make_run_serves_and_ctrl_c_stops_everything():
             wait_for_port(sitedir.http_port, process, time.monotonic() + 120)
             wait_for_port(sitedir.https_port, process, time.monotonic() + 30)
             assert requests.get(sitedir.http_url + "/_health").json()["status"] == "ok"
-            certificate = sitedir.data_dir / "ssl" / "server.crt"
+            certificate = sitedir.ssl_dir / "server.crt"
             assert requests.get(sitedir.https_url + "/", verify=certificate).status_code == 200
             assert (sitedir.data_dir / "devjavu.sqlite").exists()
             group = _process_group(process.pid)

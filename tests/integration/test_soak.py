@@ -103,7 +103,7 @@ def test_memory_stays_flat_and_logs_bounded(soak_site):
               f"{at_end[pid] / 1024:.1f} MB after {TOTAL_REQUESTS} ({growth:+.1%}); "
               f"{TOTAL_REQUESTS / elapsed:.0f} requests/s over {len(PROJECTS)} projects")
         assert growth < 0.10
-    logs = sorted(p for p in (sitedir.data_dir / "logs").iterdir())
+    logs = sorted(p for p in (sitedir.log_dir).iterdir())
     access = [p for p in logs if p.name.startswith("access.log")]
     assert 1 < len(access) <= 3
     assert all(p.stat().st_size <= 1024 * 1024 + 4096 for p in logs)

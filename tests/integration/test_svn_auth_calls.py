@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from devjavu.settings import load_settings
 from tests.support.apache import RunningApache, admin
 from tests.support.sitedir import SiteDir
 from tests.support.svnclient import SvnClient
@@ -44,7 +45,7 @@ def counted_site(tmp_path_factory):
               input=PASSWORD + "\n")
         admin(sitedir, "project", "add", "secret", "--owner", "olga", "--private")
         apache = RunningApache(sitedir)
-        script = sitedir.data_dir / "run" / "httpd" / "svnauth.wsgi"
+        script = load_settings(sitedir.ini_path).httpd_dir / "svnauth.wsgi"
         calls = sitedir.root / "auth-calls.txt"
         calls.touch()
         calls.chmod(0o666)
@@ -60,12 +61,12 @@ def counted_site(tmp_path_factory):
 
 def _authenticated_requests(sitedir, since: int) -> list[str]:
     """Access log lines (from line `since`) of requests that carried a user."""
-    lines = (sitedir.data_dir / "logs" / "access.log").read_text().splitlines()[since:]
+    lines = (sitedir.log_dir / "access.log").read_text().splitlines()[since:]
     return [line for line in lines if line.split()[1] != "-" and '"' in line]
 
 
 def _log_length(sitedir) -> int:
-    return len((sitedir.data_dir / "logs" / "access.log").read_text().splitlines())
+    return len((sitedir.log_dir / "access.log").read_text().splitlines())
 
 
 def test_one_provider_call_per_authenticated_request(counted_site):

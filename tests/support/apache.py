@@ -34,10 +34,11 @@ def wait_for_port(port: int, process: subprocess.Popen, deadline: float) -> None
 
 
 class RunningApache:
-    def __init__(self, site: SiteDir):
+    def __init__(self, site: SiteDir, prefix: tuple[str, ...] = ()):
+        """`prefix`: a command that runs `serve` (setpriv, as a service manager would)."""
         self.site = site
         self.log = open(site.root / "serve.log", "w")
-        self.process = subprocess.Popen([ADMIN, "-c", str(site.ini_path), "serve"],
+        self.process = subprocess.Popen([*prefix, ADMIN, "-c", str(site.ini_path), "serve"],
                                         stdout=self.log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         deadline = time.monotonic() + 60
@@ -50,7 +51,7 @@ class RunningApache:
                                f"{self.error_log()}") from None
 
     def error_log(self) -> str:
-        path = self.site.data_dir / "logs" / "error.log"
+        path = self.site.log_dir / "error.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def descendants(self) -> set[int]:
@@ -74,7 +75,7 @@ class RunningApache:
     def error_lines(self, last: int = 80) -> str:
         """Apache's error logs, less its start-up notices: what a failed request left."""
         lines = []
-        for path in sorted((self.site.data_dir / "logs").glob("error.log*")):
+        for path in sorted((self.site.log_dir).glob("error.log*")):
             lines += [line for line in path.read_text(errors="replace").splitlines()
                       if "[ssl:warn]" not in line and "[mpm_event:notice]" not in line]
         return "\n".join(lines[-last:])

@@ -7,7 +7,7 @@ import socket
 import tempfile
 from pathlib import Path
 
-from devjavu.settings import SOURCE_ROOT
+from devjavu.settings import SOURCE_ROOT, load_settings
 
 TEMPLATE_INI = SOURCE_ROOT / "development.ini"
 
@@ -43,6 +43,20 @@ class SiteDir:
         values.update(overrides)
         self.ini_path = self.root / "site.ini"
         self.ini_path.write_text(_ini_with(values))
+
+    @property
+    def log_dir(self) -> Path:
+        """Apache's logs: root's, in the server directory beside the data directory."""
+        return load_settings(self.ini_path).log_dir
+
+    @property
+    def ssl_dir(self) -> Path:
+        return load_settings(self.ini_path).ssl_dir
+
+    @property
+    def backup_dir(self) -> Path:
+        """Root's, in the server directory (the default devjavu.backup_dir)."""
+        return load_settings(self.ini_path).backup_dir
 
     @property
     def http_url(self) -> str:

@@ -39,3 +39,54 @@ def test_the_secret_belongs_to_the_run_user_and_no_one_else_reads_it(settings):
     status = settings.secret_path.stat()
     assert status.st_uid == pwd.getpwnam(settings.run_user).pw_uid
     assert status.st_mode & 0o777 == 0o600
+
+
+def test_a_start_takes_others_access_away_but_never_through_a_link(settings, tmp_path):
+    datadir.prepare(settings)
+    outside = tmp_path / "root-file"                    # stands for /etc/passwd
+    outside.write_text("root:x:0:0\n")
+    outside.chmod(0o644)
+    old = settings.repos_dir / "alpha" / "db"           # as an older release left it
+    old.mkdir(parents=True, mode=0o755)
+    (old / "current").write_text("1\n")
+    os.chmod(old, 0o755)
+    os.chmod(old / "current", 0o644)
+    (old / "link").symlink_to(outside)
+    run_user = pwd.getpwnam(settings.run_user)
+    for path in (old.parent, old, old / "current"):
+        os.chown(path, run_user.pw_uid, run_user.pw_gid)
+    datadir.prepare(settings, whole_tree=True)
+    assert os.stat(old).st_mode & 0o777 == 0o700
+    assert os.stat(old / "current").st_mode & 0o777 == 0o600
+    assert os.stat(settings.data_dir).st_mode & 0o777 == 0o700
+    assert outside.stat().st_mode & 0o777 == 0o644 and outside.stat().st_uid == 0
+
+
+def test_a_hard_link_to_a_root_file_keeps_its_owner(settings, tmp_path):
+    datadir.prepare(settings)
+    original = settings.data_dir.parent / "root-only"    # same filesystem, root's
+    original.write_text("secret\n")
+    os.link(original, settings.data_dir / "devjavu.sqlite-journal")
+    datadir.prepare(settings)
+    assert original.stat().st_uid == 0
+
+
+@pytest.mark.parametrize("unsafe", ["link", "run-users-folder", "group-writable"])
+def test_roots_folders_are_refused_below_what_another_user_can_change(tmp_path, unsafe):
+    if os.geteuid() != 0:
+        pytest.skip("only root checks")
+    parent = tmp_path / "parent"
+    parent.mkdir()
+    if unsafe == "link":
+        (tmp_path / "elsewhere").mkdir()
+        parent.rmdir()
+        parent.symlink_to(tmp_path / "elsewhere")
+    elif unsafe == "run-users-folder":
+        run_user = pwd.getpwnam("www-data")
+        os.chown(parent, run_user.pw_uid, run_user.pw_gid)
+    else:
+        parent.chmod(0o775)
+    with pytest.raises(datadir.UnsafePathError, match=str(parent)):
+        datadir.root_only_directory(parent / "server", 0o755)
+    assert not (tmp_path / "elsewhere" / "server").exists()
+    assert not os.path.lexists(parent / "server")

@@ -67,3 +67,21 @@ def test_hsts_widens_only_when_asked():
     assert _settings().hsts == "host"
     with pytest.raises(SettingsError, match="devjavu.hsts"):
         _settings(**{"devjavu.hsts": "includeSubDomains"})
+
+
+def test_roots_files_default_to_a_server_directory_beside_the_data():
+    settings = _settings()
+    assert settings.server_dir == Path("/srv/devjavu-server")
+    assert settings.log_dir == Path("/srv/devjavu-server/logs")
+    assert settings.backup_dir == Path("/srv/devjavu-server/backups")
+    assert settings.backup_key_path == Path("/srv/devjavu-server/backup.key")
+
+
+@pytest.mark.parametrize("key,value", [
+    ("devjavu.server_dir", "/srv/devjavu/server"), ("devjavu.server_dir", "/srv"),
+    ("devjavu.backup_dir", "/srv/devjavu/backups"),
+    ("devjavu.backup_key", "/srv/devjavu/run/backup.key"),
+])
+def test_roots_files_cannot_live_in_the_run_users_data_directory(key, value):
+    with pytest.raises(SettingsError, match=f"{key} must lie outside the data directory"):
+        _settings(**{key: value})
