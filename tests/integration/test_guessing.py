@@ -10,6 +10,7 @@ from sqlalchemy import select
 from devjavu import audit
 from devjavu.accounts import throttle
 from devjavu.models import AuditEvent
+from devjavu.settings import load_settings
 from devjavu.site import Site
 from tests.support.apache import RunningApache, admin
 from tests.support.loopback import client_from
@@ -83,7 +84,7 @@ def counted():
               input="dora-secret-12\n")
         admin(sitedir, "member", "add", "secret", "dora", "--role", "developer")
         admin(sitedir, "user", "disable", "dora")
-        script = sitedir.data_dir / "run" / "httpd" / "svnauth.wsgi"
+        script = load_settings(sitedir.ini_path).httpd_dir / "svnauth.wsgi"
         calls = sitedir.root / "verifications.txt"
         calls.touch()
         calls.chmod(0o666)

@@ -24,7 +24,7 @@ class HttpsSite:
         self.dir = sitedir
         self.http_url = sitedir.http_url
         self.https_url = sitedir.https_url
-        self.certificate = str(sitedir.data_dir / "ssl" / "server.crt")
+        self.certificate = str(sitedir.ssl_dir / "server.crt")
 
     def admin(self, *args, input=None, check=True):
         return admin(self.dir, *args, input=input, check=check)
@@ -258,7 +258,7 @@ def test_a_client_that_trickles_its_headers_is_cut_off(https_site):
 # -- development: both ports, as before -------------------------------------------------
 
 def test_development_serves_http_and_https_alike(site):
-    certificate = site.dir.data_dir / "ssl" / "server.crt"
+    certificate = site.dir.ssl_dir / "server.crt"
     for base in (site.http_url, site.https_url):
         response = requests.get(base + "/login", verify=certificate)
         assert response.status_code == 200
