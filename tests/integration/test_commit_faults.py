@@ -17,9 +17,9 @@ import pytest
 from bench.baselines import render
 from bench.servers import bare_apache
 from devjavu.apacheconf.render import APACHE_MODULES, TRAC_HTDOCS
-from tests.support.apache import RunningApache, admin
+from tests.support.apache import site_with_one_project
 from tests.support.processes import descendants
-from tests.support.sitedir import SiteDir, free_port
+from tests.support.sitedir import free_port
 from tests.support.svnclient import SvnClient
 
 pytestmark = pytest.mark.slow
@@ -155,19 +155,10 @@ def _trials(server: Server, workdir: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def our_server(tmp_path_factory):
-    sitedir = SiteDir()
-    admin(sitedir, "migrate")
-    admin(sitedir, "user", "add", USER, "--email", f"{USER}@example.com",
-          input=PASSWORD + "\n")
-    admin(sitedir, "project", "add", PROJECT, "--owner", USER)
-    apache = RunningApache(sitedir)
-    try:
+def our_server():
+    with site_with_one_project(PROJECT, USER, PASSWORD) as (sitedir, apache):
         yield Server("ours", sitedir.http_url, sitedir.data_dir / "repos" / PROJECT,
                      lambda: apache.process.pid, {"user": USER, "password": PASSWORD})
-    finally:
-        apache.stop()
-        sitedir.remove()
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,7 @@ import pytest
 
 from devjavu.settings import load_settings
 from devjavu.svn import childwatch
-from tests.support.apache import RunningApache, admin
-from tests.support.sitedir import SiteDir
+from tests.support.apache import admin, site_with_one_project
 from tests.support.svnclient import SvnClient
 
 PROJECT = "steady"
@@ -21,18 +20,8 @@ USER, PASSWORD = "keeper", "keeper-secret-1"
 
 @pytest.fixture()
 def running_site(tmp_path):
-    sitedir = SiteDir()
-    admin(sitedir, "migrate")
-    admin(sitedir, "user", "add", USER, "--email", f"{USER}@example.com",
-          input=PASSWORD + "\n")
-    admin(sitedir, "project", "add", PROJECT, "--owner", USER)
-    apache = RunningApache(sitedir)
-    try:
+    with site_with_one_project(PROJECT, USER, PASSWORD) as (sitedir, apache):
         yield sitedir, apache, SvnClient(sitedir.http_url, tmp_path)
-    finally:
-        if apache.process.poll() is None:
-            apache.stop()
-        sitedir.remove()
 
 
 def _commit(svn: SvnClient, name: str) -> None:

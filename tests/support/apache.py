@@ -2,6 +2,7 @@
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 
 from devjavu.settings import SOURCE_ROOT
 from tests.support.processes import descendants, stop_group
@@ -86,3 +87,23 @@ class RunningApache:
         left = stop_group(self.process, wait_seconds=20)
         self.log.close()
         return left
+
+
+@contextmanager
+def site_with_one_project(project: str, owner: str, password: str):
+    """A new site whose one project belongs to `owner`, served by the real Apache:
+    yields (SiteDir, RunningApache); stops and removes them after."""
+    sitedir = SiteDir()
+    try:
+        admin(sitedir, "migrate")
+        admin(sitedir, "user", "add", owner, "--email", f"{owner}@example.com",
+              input=password + "\n")
+        admin(sitedir, "project", "add", project, "--owner", owner)
+        apache = RunningApache(sitedir)
+        try:
+            yield sitedir, apache
+        finally:
+            if apache.process.poll() is None:
+                apache.stop()
+    finally:
+        sitedir.remove()
