@@ -6,11 +6,12 @@ import shlex
 import shutil
 import stat
 import subprocess
+from pathlib import Path
 
 import pytest
 import requests
 
-from devjavu.settings import load_settings
+from devjavu.settings import SOURCE_ROOT, load_settings
 from tests.support.apache import ADMIN, RunningApache, admin
 from tests.support.sitedir import SiteDir
 from tests.support.svnclient import SvnClient
@@ -24,16 +25,22 @@ def _confined(sitedir: SiteDir) -> tuple[str, ...]:
     """A command prefix, as the systemd units confine the site: in a mount namespace, a
     private /tmp (PrivateTmp), everything read-only but the data and server directories
     (ProtectSystem=strict with ReadWritePaths), then no new privileges. The site's folder
-    lies in /tmp: it is mounted back from the working directory once the private /tmp
-    hides it."""
+    lies in /tmp, and the source tree (its virtualenv) may too, as in a clone made there:
+    each is mounted back, read-only, from the old /tmp, which the working directory still
+    reaches once the private /tmp hides it."""
     settings = load_settings(sitedir.ini_path)
-    root = shlex.quote(str(sitedir.root))
+    tmp = Path("/tmp")
+    carried = [path for path in (sitedir.root, SOURCE_ROOT) if path.is_relative_to(tmp)]
     writable = [shlex.quote(str(path)) for path in (settings.data_dir, settings.server_dir)]
     script = " && ".join([
-        f"cd {root}", "mount -t tmpfs -o mode=1777 private-tmp /tmp", f"mkdir -p {root}",
-        f"mount --no-canonicalize --bind . {root}", "cd /",
+        "cd /tmp", "mount -t tmpfs -o mode=1777 private-tmp /tmp",
+        *(f"mkdir -p {shlex.quote(str(path))} && mount --no-canonicalize --bind "
+          f"{shlex.quote('./' + str(path.relative_to(tmp)))} {shlex.quote(str(path))}"
+          for path in carried),
+        "cd /",
         *(f"mount --bind {path} {path}" for path in writable),
-        f"mount -o remount,bind,ro {root}", "mount -o remount,bind,ro /",
+        *(f"mount -o remount,bind,ro {shlex.quote(str(path))}" for path in carried),
+        "mount -o remount,bind,ro /",
         'exec setpriv --no-new-privs "$@"'])
     return ("unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script, "sh")
 
