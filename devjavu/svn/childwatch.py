@@ -148,12 +148,13 @@ def verify_after_unclean_ends(settings: Settings) -> list[VerifyFailure]:
     uncleanly started; recheck known failures. Returns the failures that remain."""
     with _one_at_a_time(settings) as mine:
         if mine:
+            # Known failures first: one found below was just verified, not again.
+            _recheck_failures(settings)
             ended = unclean_ends(settings)
             if ended:
                 _verify_changed_since(settings, min(r.started_at for r in ended))
                 for record in ended:
                     _remove_quietly(children_dir(settings) / record.file_name)
-            _recheck_failures(settings)
     return recorded_failures(settings)
 
 
