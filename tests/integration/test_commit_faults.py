@@ -18,7 +18,7 @@ from bench.baselines import render
 from bench.servers import bare_apache
 from devjavu.apacheconf.render import APACHE_MODULES, TRAC_HTDOCS
 from tests.support.apache import site_with_one_project
-from tests.support.processes import descendants
+from tests.support.processes import apache_children
 from tests.support.sitedir import free_port
 from tests.support.svnclient import SvnClient
 
@@ -35,22 +35,6 @@ STAGES = ("early", "mid-transfer", "merge")
 # A stage the watcher did not see in time (the commit was faster) is tried again.
 ATTEMPTS = 4
 CLIENT_SECONDS = 180
-
-
-def _apache_children(parent: int) -> list[int]:
-    """Apache's own children (they serve /svn), not the WSGI daemons or loggers."""
-    children = []
-    for pid in descendants(parent):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                command = f.read().split(b"\0")[0]
-            with open(f"/proc/{pid}/stat") as f:
-                parent_pid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except OSError:
-            continue
-        if command.endswith(b"apache2") and parent_pid == parent:
-            children.append(pid)
-    return children
 
 
 def _write_lock_holder(repository: Path) -> int | None:
@@ -113,7 +97,7 @@ def _commit_with_kill(server: Server, stage: str, workdir: Path) -> dict:
         if not reached:
             time.sleep(0.001)       # polls a thousand times a second, leaving the CPU
         else:
-            targets = [reached] if stage == "merge" else _apache_children(server.parent_pid())
+            targets = [reached] if stage == "merge" else apache_children(server.parent_pid())
             for pid in targets:
                 try:
                     os.kill(pid, signal.SIGKILL)

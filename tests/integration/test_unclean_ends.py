@@ -12,6 +12,7 @@ import pytest
 from devjavu.settings import load_settings
 from devjavu.svn import childwatch
 from tests.support.apache import admin, site_with_one_project
+from tests.support.processes import apache_children
 from tests.support.svnclient import SvnClient
 
 PROJECT = "steady"
@@ -38,18 +39,6 @@ def _recorded_pids(sitedir) -> set[int]:
     return {int(name.split("-")[0]) for name in _records(sitedir)}
 
 
-def _apache_children(apache) -> list[int]:
-    pids = []
-    for pid in apache.descendants():
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if f.read().split(b"\0")[0].endswith(b"apache2"):
-                    pids.append(pid)
-        except OSError:
-            continue
-    return pids
-
-
 def _wait_for_unclean_ends(settings) -> None:
     """A killed process takes a moment to be gone."""
     deadline = time.monotonic() + 30
@@ -65,7 +54,7 @@ def _check(sitedir) -> subprocess.CompletedProcess:
 def test_every_child_leaves_a_record_and_an_orderly_stop_removes_them(running_site):
     sitedir, apache, svn = running_site
     _commit(svn, "trunk")
-    children = set(_apache_children(apache))
+    children = set(apache_children(apache.process.pid))
     deadline = time.monotonic() + 30           # each child imports our code as it starts
     while not children <= _recorded_pids(sitedir) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -84,7 +73,7 @@ def test_a_killed_child_gets_its_repositories_verified(running_site):
     revision_file = sitedir.data_dir / "repos" / PROJECT / "db" / "revs" / "0" / "3"
     good = revision_file.read_bytes()
     revision_file.write_bytes(good[:20] + b"X" * 40 + good[60:])
-    for pid in _apache_children(apache):
+    for pid in apache_children(apache.process.pid):
         os.kill(pid, signal.SIGKILL)
     _wait_for_unclean_ends(settings)
 

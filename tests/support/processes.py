@@ -39,6 +39,22 @@ def descendants(root: int) -> set[int]:
     return found
 
 
+def apache_children(parent: int) -> list[int]:
+    """Apache's own children (they serve /svn) of the Apache parent `parent`: not its
+    mod_wsgi daemons, which are renamed, nor its piped loggers."""
+    children = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        if _parent_of(pid) != parent:
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if f.read().split(b"\0")[0].endswith(b"apache2"):
+                    children.append(int(pid))
+        except OSError:
+            continue
+    return children
+
+
 def processes_naming(text: str) -> list[str]:
     """Command lines of every process on the machine that mention `text` (a hook's
     background child is reparented away from Apache, so look everywhere)."""
