@@ -45,7 +45,6 @@ class PeakLoad:
             wc = workdir / f"{name}-{project}-wc"
             svn.run("checkout", "--depth", "empty", f"{svn_base}/svn/{project}", str(wc))
             self.copies[project] = (svn, wc)
-        self.commits_made = 0
         # Not counted: every page once, so that no round pays for opening environments.
         fetch_all(trac_base, self.pages)
 
@@ -56,9 +55,9 @@ class PeakLoad:
     def _commit_loop(self, project: str, deadline: float, out: dict) -> None:
         svn, wc = self.copies[project]
         while time.monotonic() < deadline:
-            self.commits_made += 1
-            path = wc / f"peak-{self.commits_made}-{time.monotonic_ns()}.txt"
-            path.write_text(f"{project} {self.commits_made}\n")
+            # One thread per working copy: the clock's nanoseconds name each new file.
+            path = wc / f"peak-{time.monotonic_ns()}.txt"
+            path.write_text(f"{project} {path.name}\n")
             try:
                 svn.run("add", str(path))
                 out["commits"].append(svn.run("commit", "-m", f"peak {path.name}", str(wc)))
