@@ -25,6 +25,8 @@ install_requires = [
 
 tests_require = [
     "pytest>=8",
+    # `make test` runs the tests that drive Apache in two processes (whole files each).
+    "pytest-xdist>=3.5",
     "WebTest>=3.0",
     "requests>=2.28",
     "aiosmtpd>=1.4",

@@ -1,4 +1,5 @@
-"""DevjaVu: Subversion and Trac hosting. `main` is the dashboard's paste.app_factory."""
+"""DevjaVu: Subversion and Trac hosting. `main` and `apache_only_server` are the .ini's
+app and server factories, which refuse to serve: only Apache serves the site."""
 import warnings
 
 # Trac and Pyramid import pkg_resources; setup.py pins a setuptools that still has it,
@@ -6,14 +7,24 @@ import warnings
 warnings.filterwarnings("ignore", message="pkg_resources is deprecated",
                         category=UserWarning)
 
+APACHE_ONLY = ("DevjaVu runs under Apache only (mod_dav_svn, the Trac dispatcher and the "
+               "static files are served there): start it with `make run` or "
+               "`devjavu-admin -c INI serve`, not pserve")
+
+
+class RunsUnderApacheOnly(SystemExit):
+    """Raised by the app factory: a SystemExit, so that pserve ends with the message
+    alone and status 1."""
+
 
 def main(global_config, **app_settings):
-    """The Pyramid dashboard for the site configured in the .ini being loaded."""
-    from pathlib import Path
+    """Refuses. The .ini's `[app:main]` names this factory so that PasteDeploy can read
+    the section (devjavu/settings.py); the application Apache runs is built by
+    devjavu/wsgi.py for mod_wsgi; served alone (`pserve`), the site would have no
+    Subversion and no static files."""
+    raise RunsUnderApacheOnly(APACHE_ONLY)
 
-    from devjavu.dashboard import make_dashboard
-    from devjavu.settings import settings_from_dict
-    from devjavu.site import Site
 
-    settings = settings_from_dict(app_settings, Path(global_config["__file__"]))
-    return make_dashboard(Site(settings), app_settings)
+def apache_only_server(global_config, **server_settings):
+    """The .ini's `[server:main]`: pserve reads it before the app, and stops here."""
+    raise RunsUnderApacheOnly(APACHE_ONLY)

@@ -25,17 +25,30 @@ ROLE_CHANGED = "member.role_changed"
 INVITATION_SENT = "invitation.sent"
 INVITATION_ACCEPTED = "invitation.accepted"
 PROJECT_CREATED = "project.created"
+PROJECT_IMPORTED = "project.imported"
 PROJECT_DELETED = "project.deleted"
 PROJECT_RESTORED = "project.restored"
 PROJECT_RENAMED = "project.renamed"
+PROJECT_IMPORT_STARTED = "project.import_started"
+PROJECT_IMPORT_RETRIED = "project.import_retried"
+PROJECT_IMPORT_CANCELLED = "project.import_cancelled"
+# A project's Trac data replaced by an archive's (devjavu/projects/tracdata.py).
+PROJECT_TRAC_IMPORTED = "project.trac_imported"
 VISIBILITY_CHANGED = "project.visibility"
+DESCRIPTION_CHANGED = "project.description"
 OWNERSHIP_TRANSFERRED = "project.ownership"
+USER_CREATED = "user.created"
 USER_DISABLED = "user.disabled"
 USER_ENABLED = "user.enabled"
 ADMIN_GRANTED = "user.admin_granted"
 ADMIN_REVOKED = "user.admin_revoked"
 SIGNUP_MODE_CHANGED = "site.signup_mode"
 PROJECT_CAP_CHANGED = "site.project_cap"
+
+# The address of an event done with devjavu-admin on the server: it has no user actor
+# (the operator is whoever holds the server's shell), and the log must still tell it
+# apart from an anonymous web request.
+COMMAND_LINE = "command line"
 
 
 def record(db: Session, event: str, *, actor: User | None = None, subject: str = "",

@@ -11,6 +11,7 @@ never writes, changes owners or modes, or reads through a path in the data direc
 it creates the top folders and hands them over without following links, and everything
 below them is done by the run user.
 """
+import json
 import os
 import pwd
 import secrets
@@ -19,6 +20,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from devjavu.projects.redirect_map import ensure_redirect_map
 from devjavu.settings import Settings
 
 # What every process of the site creates: readable by its owner (the run user) only.
@@ -68,6 +70,7 @@ def prepare(settings: Settings, whole_tree: bool = False) -> None:
 
 def _settle_top(settings: Settings) -> None:
     ensure_secret(settings)
+    ensure_redirect_map(settings)
     os.chmod(settings.data_dir, 0o700)
 
 
@@ -162,21 +165,37 @@ def as_run_user(settings: Settings, work) -> None:
     if os.geteuid() != 0:
         work(settings)
         return
+    error_in, error_out = os.pipe()
     pid = os.fork()
     if pid == 0:
+        os.close(error_in)
         code = 1
         try:
             drop_privileges(settings)
             work(settings)
             code = 0
+        except OSError as e:
+            # Raised again in the parent, so that the command says what the disk said.
+            os.write(error_out, json.dumps([e.errno, e.strerror, _name(e.filename),
+                                            _name(e.filename2)]).encode())
         except BaseException:
             traceback.print_exc()
         finally:
             sys.stderr.flush()
             os._exit(code)
+    os.close(error_out)
+    with os.fdopen(error_in, "rb") as f:
+        error = f.read()
     _, status = os.waitpid(pid, 0)
+    if error:
+        number, message, filename, filename2 = json.loads(error)
+        raise OSError(number, message, filename, None, filename2)
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{work.__name__} failed as {settings.run_user} (see above)")
+
+
+def _name(filename) -> str | None:
+    return None if filename is None else os.fsdecode(filename)
 
 
 def ensure_secret(settings: Settings) -> None:

@@ -1,11 +1,12 @@
-"""The texts of the mail DevjaVu sends about accounts: one function per message, so that
-each message's recipient, subject and body are found in one place.
+"""Every mail DevjaVu sends: one function per message, so that each message's recipient,
+subject and body are found in one place.
 
-Each returns a `Letter`; `mail.send_after_commit(db, *letter)` sends it.
+Each returns a `Letter`; the service that does the action queues it with
+`mail.send_after_commit(db, *letter)`.
 """
 from typing import NamedTuple
 
-from devjavu.models import User
+from devjavu.models import Project, Role, User
 from devjavu.settings import Settings
 
 
@@ -36,6 +37,12 @@ def password_changed(settings: Settings, user: User, how: str) -> Letter:
         f"{settings.public_url}/reset\n")
 
 
+def operator_name(actor: User | None) -> str:
+    """Who did an action, as a message names them: a user, or the site's operator (the
+    server's command line)."""
+    return actor.username if actor is not None else "The site's operator"
+
+
 def email_changed(settings: Settings, user: User, old_address: str) -> Letter:
     """To the address that was in effect before the change, which the new one does not
     reach: its owner learns of a change they did not make."""
@@ -46,3 +53,24 @@ def email_changed(settings: Settings, user: User, old_address: str) -> Letter:
         "now go there.\n\n"
         "If it was not you, your account may be in someone else's hands: write to the "
         f"site's administrators ({settings.public_url}).\n")
+
+
+def invitation(settings: Settings, project: Project, email: str, role: Role,
+               inviter: User, token: str, lifetime_days: int) -> Letter:
+    """To an address invited to `project`: the link that accepts (signing up on the
+    way if the address has no account yet)."""
+    return Letter(
+        email, f"{inviter.username} invites you to {project.name} on DevjaVu",
+        f"Hello,\n\n{inviter.username} invites you to join the project {project.name} "
+        f"as {role}.\nAccept within {lifetime_days} days (you can sign up on the way):\n\n"
+        f"{settings.public_url}/invite/{token}\n")
+
+
+def member_added(settings: Settings, project: Project, user: User, role: Role,
+                 actor: User | None) -> Letter:
+    """To a user someone else made a member of `project`."""
+    return Letter(
+        user.email, f"You are now {role} of {project.name}",
+        f"Hello {user.username},\n\n{operator_name(actor)} added you to {project.name} "
+        f"as {role}.\n\nTrac: {settings.public_url}/{project.name}/\n"
+        f"Subversion: {settings.public_url}/svn/{project.name}\n")

@@ -6,6 +6,7 @@ default.
 """
 from __future__ import annotations
 
+import configparser
 import dataclasses
 import os
 import pwd
@@ -43,7 +44,7 @@ class Settings:
     backup_keep_daily: int
     backup_keep_weekly: int
     backup_max_age_hours: int
-    log_max_mb: int
+    log_max_bytes: int
     log_keep: int
     public_url: str
     smtp_host: str
@@ -52,12 +53,16 @@ class Settings:
     session_days: int
     session_idle_minutes: int
     trash_days: int
+    renamed_name_days: int
     hsts: str
     health_cache_seconds: int
     # Shows /_health's details to a request carrying it; empty: no token opens them.
     health_token: str = dataclasses.field(repr=False)
     # Proxies whose X-Forwarded-For is believed (devjavu.clientaddress); none by default.
     trusted_proxies: tuple = ()
+    # Networks an import from a URL may reach although they are not public (loopback,
+    # private, link-local; the server's own addresses); none by default.
+    import_allowed_networks: tuple = ()
     # Root's files for Apache (config, pid file, sockets, certificate, logs): never inside
     # a folder the run user owns, which could swap them for links.
     server_dir: Path = Path()
@@ -149,6 +154,14 @@ def _int_in(low: int, high: int):
             raise ValueError(f"must be between {low} and {high}")
         return value
     return parse
+
+
+def _megabytes_as_bytes(text: str) -> int:
+    # Fractions are for tests and small machines: 0.05 is about 50 KB.
+    value = float(text)
+    if not 0.01 <= value <= 100000:
+        raise ValueError("must be between 0.01 and 100000 (megabytes)")
+    return int(value * 2**20)
 
 
 @dataclass(frozen=True)
@@ -252,7 +265,7 @@ _FIELDS = {
     "devjavu.backup_keep_daily": ("backup_keep_daily", _int_in(1, 1000), "7"),
     "devjavu.backup_keep_weekly": ("backup_keep_weekly", _int_in(0, 1000), "4"),
     "devjavu.backup_max_age_hours": ("backup_max_age_hours", _int_in(1, 100000), "26"),
-    "devjavu.log_max_mb": ("log_max_mb", _int_in(1, 100000), "10"),
+    "devjavu.log_max_mb": ("log_max_bytes", _megabytes_as_bytes, "10"),
     "devjavu.log_keep": ("log_keep", _int_in(1, 1000), "5"),
     # Empty: http://<server_name>:<http_port>. Links in emails start with it.
     "devjavu.public_url": ("public_url", parse_public_url, ""),
@@ -264,6 +277,8 @@ _FIELDS = {
     # at most once a minute.
     "devjavu.session_idle_minutes": ("session_idle_minutes", _int_in(5, 525600), "120"),
     "devjavu.trash_days": ("trash_days", _int_in(0, 3650), "30"),
+    # How long a renamed project's old name keeps redirecting and stays its own.
+    "devjavu.renamed_name_days": ("renamed_name_days", _int_in(0, 3650), "90"),
     # Only sent when the public URL is https.
     "devjavu.hsts": ("hsts", _hsts, "host"),
     # How long a daemon process reuses /_health's check results (0: never).
@@ -272,6 +287,9 @@ _FIELDS = {
     "devjavu.health_token": ("health_token", parse_health_token, ""),
     # Empty: X-Forwarded-For is ignored and every client is the connection's address.
     "devjavu.trusted_proxies": ("trusted_proxies", parse_trusted_proxies, ""),
+    # Empty: imports from a URL reach public addresses only.
+    "devjavu.import_allowed_networks": ("import_allowed_networks", parse_trusted_proxies,
+                                        ""),
     # Empty: <data_dir>-server, beside the data directory.
     "devjavu.server_dir": ("server_dir", Path, ""),
     # Empty: <server_dir>/backup.key, made on the first backup.
@@ -279,7 +297,8 @@ _FIELDS = {
 }
 
 _OPTIONAL = {"devjavu.public_url", "devjavu.backup_dir", "devjavu.health_token",
-             "devjavu.trusted_proxies", "devjavu.server_dir", "devjavu.backup_key"}
+             "devjavu.trusted_proxies", "devjavu.import_allowed_networks",
+             "devjavu.server_dir", "devjavu.backup_key"}
 # Never echoed in an error message.
 _SECRET = {"devjavu.health_token"}
 
@@ -331,6 +350,7 @@ def settings_from_dict(raw: dict[str, str], ini_path: Path) -> Settings:
         values["public_url"] = f"http://{values['server_name']}:{values['http_port']}"
     values["public_url"] = values["public_url"].rstrip("/")
     values["trusted_proxies"] = values["trusted_proxies"] or ()
+    values["import_allowed_networks"] = values["import_allowed_networks"] or ()
     return Settings(ini_path=ini_path, **values)
 
 
@@ -339,5 +359,18 @@ def load_settings(ini_path: str | os.PathLike) -> Settings:
     path = Path(os.path.abspath(ini_path))
     if not path.is_file():
         raise SettingsError(f"{path}: no such configuration file")
-    raw = dict(appconfig(f"config:{path}", name="main"))
+    try:
+        raw = dict(appconfig(f"config:{path}", name="main"))
+    except configparser.InterpolationError as e:
+        raise SettingsError(f"{path}: setting {e.option} in [{e.section}]: a '%' is read as "
+                            "a reference to another setting; write a literal % as %%"
+                            ) from None
+    except (configparser.Error, LookupError, OSError) as e:
+        raise SettingsError(f"{path}: cannot read it: {_first_line(e)}") from None
     return settings_from_dict(raw, path)
+
+
+def _first_line(error: Exception) -> str:
+    # PasteDeploy prefixes configparser's message with "Error in file <path>: ".
+    line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return line.split(": ", 1)[1] if line.startswith("Error in file ") else line

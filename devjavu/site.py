@@ -1,42 +1,16 @@
 """One DevjaVu site: its settings, database engine and sessions, as every entry point
-(the WSGI dispatcher, the svn auth provider, the CLI, the tests) opens it."""
-from contextlib import contextmanager
-from typing import Iterator
+but Apache's children (the WSGI dispatcher, the CLI, the tests) opens it.
 
-import transaction
-from sqlalchemy.orm import Session
+Services only mark a project's access as changed (devjavu/authz/stale.py); here the
+site's sessions are given the writer that rewrites the marked access files once the
+transaction has committed (devjavu/authz/install.py, which needs Subversion's bindings).
+"""
+from devjavu.authz import install as access_files
+from devjavu.authz import stale
+from devjavu.settings import Settings
+from devjavu.sitedatabase import SiteDatabase
 
-from devjavu.models import hooks, make_engine, make_session_factory, tm_session
-from devjavu.settings import Settings, load_settings
 
-
-class Site:
+class Site(SiteDatabase):
     def __init__(self, settings: Settings):
-        self.settings = settings
-        self.engine = make_engine(settings.database_url)
-        self.session_factory = make_session_factory(self.engine, settings=settings)
-        hooks.install(self.session_factory)
-
-    @classmethod
-    def from_ini(cls, ini_path) -> "Site":
-        return cls(load_settings(ini_path))
-
-    @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A session for lookups; nothing it changes is kept."""
-        db = self.session_factory()
-        try:
-            yield db
-        finally:
-            db.rollback()
-            db.close()
-
-    @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """A session whose changes commit together at the end, or not at all."""
-        manager = transaction.TransactionManager(explicit=True)
-        with manager:
-            yield tm_session(self.session_factory, manager)
-
-    def dispose(self) -> None:
-        self.engine.dispose()
+        super().__init__(settings, {stale.WRITER_KEY: access_files.write_marked})

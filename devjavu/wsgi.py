@@ -3,6 +3,7 @@ import gc
 import logging.config
 
 from devjavu.dashboard import make_dashboard
+from devjavu import tracruntime
 from devjavu.dispatch.app import Dispatcher
 from devjavu.site import Site
 
@@ -14,6 +15,7 @@ def make_application(ini_path: str):
     # Application logs go to stderr, which mod_wsgi sends to Apache's rotated error log.
     logging.config.fileConfig(site.settings.ini_path, disable_existing_loggers=False)
     raw_settings = dict(appconfig(f"config:{site.settings.ini_path}", name="main"))
+    tracruntime.install(site)
     application = Dispatcher(site, make_dashboard(site, raw_settings))
     settle_startup_heap()
     return application

@@ -18,6 +18,7 @@ from bench.results import Figure, ScenarioResult, value_at_most
 from bench.scenarios import Context
 from bench.servers import running
 from devjavu import authz, fsutil
+from devjavu.authz import install
 from devjavu.accounts.users import get_user
 from devjavu.models import Project, Role
 from devjavu.projects.service import add_member, get_project, remove_member
@@ -41,7 +42,7 @@ def _hand_edit_every_file(settings, names: list[str]) -> None:
     """Every project's file differs from what the database says, as after a hand edit or
     an upgrade that changes the files' format: a regeneration must rewrite them all."""
     for name in names:
-        with open(authz.authz_path(settings, name), "a", encoding="utf-8") as f:
+        with open(install.authz_path(settings, name), "a", encoding="utf-8") as f:
             f.write("# edited by hand\n")
     fsutil.sync_filesystem(settings.repos_dir)
 
@@ -50,8 +51,8 @@ def bare_replacement_seconds(settings, names: list[str]) -> float:
     """The file system's share of a regeneration: as many files, each replaced the same
     atomic way (temp file beside it, one syncfs, rename over the old file, one syncfs)
     with nothing else: no database, no rendering, no validation."""
-    text = authz.authz_path(settings, names[0]).read_text()
-    paths = [authz.authz_path(settings, name).with_name("bench-bare") for name in names]
+    text = install.authz_path(settings, names[0]).read_text()
+    paths = [install.authz_path(settings, name).with_name("bench-bare") for name in names]
     for path in paths:
         path.write_text(text)
     fsutil.sync_filesystem(paths[0].parent)
@@ -77,22 +78,22 @@ def measure_regeneration(settings, rounds: int) -> dict:
         _hand_edit_every_file(settings, names)
         started = time.perf_counter()
         with site.reading() as db:
-            failed = authz.regenerate_all(db, settings)
+            failed = install.regenerate_all(db, settings)
         full.append(time.perf_counter() - started)
         if failed:
             raise RuntimeError(f"regeneration failed for {failed[:5]}")
         bare.append(bare_replacement_seconds(settings, names))
     started = time.perf_counter()
     with site.reading() as db:
-        authz.regenerate_all(db, settings)
+        install.regenerate_all(db, settings)
     unchanged = time.perf_counter() - started
     with site.reading() as db:
-        in_step = authz.out_of_step(db, settings) == []
+        in_step = install.out_of_step(db, settings) == []
     _hand_edit_every_file(settings, names[:PROFILED_PROJECTS])
     with site.reading() as db:
         names = db.scalars(select(Project.name).order_by(Project.name)
                            .limit(PROFILED_PROJECTS)).all()
-        profile = profile_call(authz.regenerate_projects, db, settings, names)
+        profile = profile_call(install.regenerate_projects, db, settings, names)
     site.dispose()
     return {"full": full, "bare": bare, "unchanged": unchanged, "in_step": in_step,
             "profile": profile}

@@ -22,7 +22,7 @@ FILE_SIZE = 10_000
 APACHE_WORKER = "/usr/sbin/apache2"
 # The configs differ only there: no hook of ours runs at a commit.
 AUTH_DIFFERENCE = ("Every request of ours passes authentication (the wsgi auth provider, "
-                   "dispatch/svnauth.py) and mod_authz_svn; a client's first request gets "
+                   "apachechild/svnauth.py) and mod_authz_svn; a client's first request gets "
                    "the 401 challenge.")
 # Apache writes a request's log line after the response; wait for it before reading.
 LOG_SETTLE_SECONDS = 0.3

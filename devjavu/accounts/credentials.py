@@ -40,6 +40,21 @@ _PASSWORD_ROW = select(_users.c.password_hash, _users.c.is_active).where(
     _users.c.username == bindparam("username"))
 
 
+def password_is_right(account, password: str, verify=verify_password) -> bool:
+    """The one rule for a password at every way in: `account` (a User, or a row with
+    `password_hash` and `is_active`; None when the name has none) is active and the
+    password is its own. An unknown or disabled account costs a full verification too,
+    never a remembered one (`verify` may remember), so that its refusal takes as long as
+    a wrong password's."""
+    if account is None:
+        spend_a_verification(password)
+        return False
+    if not account.is_active:
+        verify_password(account.password_hash, password)
+        return False
+    return verify(account.password_hash, password)
+
+
 class _RecentDigests:
     """Digests remembered for `ttl` seconds, the least recently used dropped beyond
     `max_entries`; thread-safe."""
@@ -103,6 +118,11 @@ class CredentialChecker:
         self._remember(digest)
         return True
 
+    def _remembering(self, username: str):
+        """A `verify` for `password_is_right` that remembers what verified."""
+        return lambda stored_hash, secret: self._verify(username, stored_hash, secret,
+                                                        verify_password)
+
     def check(self, db: Session, username: str, secret: str) -> User | None:
         """The active user whose name and password (or access token) these are, or None.
         Not counted by the sign-in limit: ways in call `attempt`.
@@ -120,15 +140,7 @@ class CredentialChecker:
             tokens.note_use(token)
             return token.user
         user = db.scalar(select(User).where(User.username == username))
-        if user is None:
-            spend_a_verification(secret)
-            return None
-        if not user.is_active:
-            verify_password(user.password_hash, secret)     # never from the cache
-            return None
-        if not self._verify(username, user.password_hash, secret, verify_password):
-            return None
-        return user
+        return user if password_is_right(user, secret, self._remembering(username)) else None
 
     def _refusal(self, address: str, username: str, secret: str) -> bytes:
         return self._digest(address, username, secret)
@@ -169,10 +181,5 @@ class CredentialChecker:
         row = connection.execute(_PASSWORD_ROW, {"username": username}).first()
         if not password or len(password) > MAX_PASSWORD_LENGTH:
             return None if row is None else False
-        if row is None:
-            spend_a_verification(password)
-            return None
-        if not row.is_active:
-            verify_password(row.password_hash, password)    # never from the cache
-            return False
-        return self._verify(username, row.password_hash, password, verify_password)
+        right = password_is_right(row, password, self._remembering(username))
+        return None if row is None else right

@@ -3,8 +3,9 @@ address in effect before the change is told of it."""
 from sqlalchemy.orm import Session
 
 from devjavu import audit, mail, messages
-from devjavu.accounts import resets, sessions, throttle, tokens
-from devjavu.accounts.users import set_password, validate_email
+from devjavu.accounts import throttle
+from devjavu.accounts.passwordchange import replace_password
+from devjavu.accounts.users import validate_email
 from devjavu.models import User
 
 
@@ -37,11 +38,5 @@ def change_password(db: Session, user: User, current_password: str, new_password
     """New password; every other session and every reset link of the user ends (this
     session stays), its access tokens are revoked if asked, and its address is told."""
     _check_current(db, user, current_password, ip, "changing the password")
-    set_password(db, user, new_password)
-    sessions.end_all_sessions(db, user, keep_token=keep_session_token)
-    resets.end_pending_resets(db, user)
-    if revoke_tokens:
-        tokens.revoke_all_tokens(db, user, ip, why="with a password change")
-    audit.record(db, audit.PASSWORD_CHANGED, actor=user, subject=user.username, ip=ip)
-    mail.send_after_commit(db, *messages.password_changed(db.info["settings"], user,
-                                                          "on your account page"))
+    replace_password(db, user, new_password, how="on your account page", actor=user, ip=ip,
+                     keep_session_token=keep_session_token, revoke_tokens=revoke_tokens)

@@ -9,13 +9,12 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from devjavu import audit, mail, messages
-from devjavu.accounts import sessions, tokens
-from devjavu.accounts.users import set_password
+from devjavu.accounts.passwordchange import replace_password
 from devjavu.clock import utcnow
 from devjavu.models import PasswordReset, User
 from devjavu.settings import Settings
@@ -102,25 +101,11 @@ def pending_reset(db: Session, token: str) -> PasswordReset | None:
     return reset
 
 
-def end_pending_resets(db: Session, user: User) -> None:
-    """Spend every unused link of `user`: after a new password, an old link must not
-    choose another one."""
-    db.execute(update(PasswordReset)
-               .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-               .values(used_at=utcnow()))
-
-
 def complete_reset(db: Session, reset: PasswordReset, password: str, ip: str,
                    revoke_tokens: bool = True) -> None:
     """Set the password, spend this link and every other, sign the account out
     everywhere, revoke its access tokens if asked, and tell its address."""
-    user = reset.user
-    set_password(db, user, password)
-    end_pending_resets(db, user)                          # this link among them
-    sessions.end_all_sessions(db, user)
-    if revoke_tokens:
-        tokens.revoke_all_tokens(db, user, ip, why="with a password reset")
-    audit.record(db, audit.PASSWORD_CHANGED, actor=user, subject=user.username,
-                 ip=ip, detail="by reset link")
-    mail.send_after_commit(db, *messages.password_changed(db.info["settings"], user,
-                                                          "with a reset link"))
+    # Every pending link ends, this one among them.
+    replace_password(db, reset.user, password, how="with a reset link", actor=reset.user,
+                     ip=ip, detail="by reset link", revoke_tokens=revoke_tokens,
+                     why="with a password reset")

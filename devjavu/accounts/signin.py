@@ -3,9 +3,9 @@ password, with the same verification work for unknown and disabled accounts."""
 from sqlalchemy.orm import Session
 
 from devjavu import audit
-from devjavu.accounts import throttle
-from devjavu.accounts.passwords import (hash_secret, needs_rehash, spend_a_verification,
-                                        verify_password)
+from devjavu.accounts import sessions, throttle
+from devjavu.accounts.credentials import password_is_right
+from devjavu.accounts.passwords import hash_secret, needs_rehash
 from devjavu.accounts.users import find_user
 from devjavu.models import User
 
@@ -17,14 +17,6 @@ class SignInError(ValueError):
     """Sign-in refused; the message is safe to show."""
 
 
-def _password_is_right(user: User | None, password: str) -> bool:
-    if user is None:
-        spend_a_verification(password)
-        return False
-    # Verified for a disabled account too: its refusal takes as long as any other.
-    return verify_password(user.password_hash, password) and user.is_active
-
-
 def sign_in(db: Session, username: str, password: str, ip: str) -> User:
     """The user, or SignInError. Records the attempt in the audit log either way, unless
     the sign-in limit holds it back unchecked."""
@@ -34,10 +26,17 @@ def sign_in(db: Session, username: str, password: str, ip: str) -> User:
     except throttle.TooManyFailures as e:
         raise SignInError(str(e)) from None
     user = find_user(db, username) if username else None
-    if not _password_is_right(user, password):
+    if not password_is_right(user, password):
         throttle.record_failure(db, username, ip, "form")
         raise SignInError(WRONG_CREDENTIALS)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_secret(password)
     audit.record(db, audit.SIGNIN, actor=user, subject=user.username, ip=ip)
     return user
+
+
+def sign_out(db: Session, user: User | None, session_token: str | None, ip: str) -> None:
+    """End this sign-in (`session_token` from the cookie); recorded if it was one."""
+    if user is not None:
+        audit.record(db, audit.SIGNOUT, actor=user, subject=user.username, ip=ip)
+    sessions.end_session(db, session_token)

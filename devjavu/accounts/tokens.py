@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from devjavu.freetext import has_control_characters
 from devjavu import audit
 from devjavu.accounts import throttle
 from devjavu.accounts.passwords import hash_secret, verify_password
@@ -50,7 +51,7 @@ def create_token(db: Session, user: User, name: str, password: str,
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
         raise TokenError(f"Give the token a name of 1 to {MAX_NAME_LENGTH} characters.")
-    if any(ord(c) < 32 for c in name):
+    if has_control_characters(name):
         raise TokenError("Token names may not contain control characters.")
     if expires_in_days not in EXPIRY_DAYS:
         raise TokenError("Choose when the token expires: never, or in 30, 90 or 365 days.")

@@ -1,8 +1,9 @@
-"""Rendering the Apache config and the two mod_wsgi scripts from apache/*.in."""
+"""Rendering the Apache config and the mod_wsgi scripts from apache/*.in."""
 import configparser
 import os
 import string
 import subprocess
+import sys
 from pathlib import Path
 
 import trac
@@ -13,7 +14,7 @@ from devjavu.settings import HSTS_CHOICES, SOURCE_ROOT, Settings
 
 APACHE_BINARY = "/usr/sbin/apache2"
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
-ROTATELOGS = "/usr/bin/rotatelogs"
+LOG_WRITER = Path(__file__).resolve().parent / "logwriter.py"
 DASHBOARD_STATIC = SOURCE_ROOT / "devjavu" / "dashboard" / "static"
 TRAC_HTDOCS = Path(trac.__file__).resolve().parent / "htdocs"
 
@@ -90,6 +91,12 @@ def _render(settings: Settings, template_name: str, values: dict) -> str:
     return template.substitute(values)
 
 
+def _piped_log(settings: Settings, name: str) -> str:
+    """The command Apache pipes the log `name` into (see logwriter for why ours)."""
+    return (f"|{sys.executable} -I -S {LOG_WRITER} {settings.log_dir / name} "
+            f"{settings.log_max_bytes} {settings.log_keep}")
+
+
 def template_values(settings: Settings) -> dict:
     certificate, key = certificate_paths(settings)
     http_host, https_headers = _https_only_directives(settings)
@@ -105,10 +112,8 @@ def template_values(settings: Settings) -> dict:
         "user_directives": f"User {user}\nGroup {user}" if as_root else "",
         "daemon_user": f"user={user} group={user}" if as_root else "",
         "modules": APACHE_MODULES,
-        "log_dir": settings.log_dir,
-        "rotatelogs": ROTATELOGS,
-        "log_keep": settings.log_keep,
-        "log_max_mb": settings.log_max_mb,
+        "error_log": _piped_log(settings, "error.log"),
+        "access_log": _piped_log(settings, "access.log"),
         "trac_htdocs": TRAC_HTDOCS,
         "dashboard_static": DASHBOARD_STATIC,
         "venv_dir": settings.venv_dir,
@@ -134,16 +139,17 @@ def check_apache_config(path: Path) -> None:
 
 
 def write_apache_files(settings: Settings) -> Path:
-    """Render the mod_wsgi scripts and httpd.conf (checked by `apache2 -t`) atomically."""
+    """Render the mod_wsgi scripts (dispatcher, svn auth, job runner) and httpd.conf (checked by `apache2 -t`) atomically."""
     root = server_root(settings)
     root_only_directory(root, 0o755)
     values = template_values(settings)
-    # The run user reads all three (the daemon and Apache's children load the scripts,
+    # The run user reads all four (the daemon and Apache's children load the scripts,
     # authz checks which configuration runs); none holds a secret.
     atomic_write(root / "devjavu.wsgi", _render(settings, "devjavu.wsgi.in", values),
                  mode=0o644)
     atomic_write(root / "svnauth.wsgi", _render(settings, "svnauth.wsgi.in", values),
                  mode=0o644)
+    atomic_write(root / "jobs.wsgi", _render(settings, "jobs.wsgi.in", values), mode=0o644)
     conf = root / "httpd.conf"
     atomic_write(conf, _render(settings, "httpd.conf.in", values), validate=check_apache_config,
                  mode=0o644)

@@ -6,6 +6,7 @@ access; the groups file, shared by every repository, says who the site admins ar
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from devjavu.jobs import queue
 from devjavu.models import Membership, Project, User
 from devjavu.projects.roles import PUBLIC_SVN_ACCESS, SVN_ACCESS
 
@@ -40,7 +41,15 @@ def expected_access_of(db: Session, projects: list[Project]) -> dict[int, dict[s
     for project_id, username, role in db.execute(members):
         if project_id in access:
             access[project_id][username] = _SVN_ACCESS_BY_STORED_ROLE[role]
+    for project_id in queue.write_blocked_project_ids(db, access):
+        access[project_id] = read_only(access[project_id])
     return access
+
+
+def read_only(access: dict[str, str]) -> dict[str, str]:
+    """`access` with nobody allowed to write, site admins included: while an import
+    writes the project's history (devjavu/models/job.py: blocks_writes)."""
+    return {**{name: "r" for name in access}, SITE_ADMINS_RULE: "r"}
 
 
 def site_admins(db: Session) -> list[str]:
@@ -51,8 +60,9 @@ def site_admins(db: Session) -> list[str]:
 
 
 def project_rules(access: dict[str, str]) -> dict[str, str]:
-    """The `[/]` rules of a project's file: its members' access and the admins' group."""
-    return {**access, SITE_ADMINS_RULE: "rw"}
+    """The `[/]` rules of a project's file: its members' access and the admins' group
+    (full access unless `access` says otherwise: see read_only)."""
+    return {SITE_ADMINS_RULE: "rw", **access}
 
 
 def render_project_authz(project_name: str, access: dict[str, str]) -> str:
@@ -61,9 +71,9 @@ def render_project_authz(project_name: str, access: dict[str, str]) -> str:
              "# are defined in the data directory's authz/groups.", "", "[/]"]
     # Users first, sorted, then the admins' group and the anonymous rule: the order only
     # helps a human reader.
-    for username in sorted(u for u in access if u != "*"):
+    for username in sorted(u for u in access if u not in ("*", SITE_ADMINS_RULE)):
         lines.append(f"{username} = {access[username]}")
-    lines.append(f"{SITE_ADMINS_RULE} = rw")
+    lines.append(f"{SITE_ADMINS_RULE} = {project_rules(access)[SITE_ADMINS_RULE]}")
     if "*" in access:
         lines.append(f"* = {access['*']}")
     return "\n".join(lines) + "\n"

@@ -4,7 +4,12 @@ A project whose file cannot be written or fails validation loses its file (fail 
 mod_authz_svn then refuses every request to that repository, and to it alone) until a
 regeneration succeeds; the old file would keep granting what the database took away. The
 site admins' groups file, which every repository shares, keeps its previous version
-instead: without it every project would be locked at once.
+instead: without it every project would be locked at once (the svn auth provider refuses
+an admin revoked meanwhile whom it still names: devjavu/apachechild/staleadmins.py).
+
+This is the writer: it checks each file with Subversion's own parser (the bindings), so
+it runs where access is changed (the mod_wsgi daemon, the CLI), never in Apache's
+children. Services only mark access as changed (devjavu/authz/stale.py).
 """
 import contextlib
 import functools
@@ -23,13 +28,12 @@ from devjavu.authz.build import (SITE_ADMINS_GROUP, SITE_ADMINS_RULE, expected_a
                                  parse_authz_root, parse_site_admins, project_rules,
                                  render_groups, render_project_authz, site_admins)
 from devjavu.fsutil import atomic_write, atomic_write_many, remove_stale, remove_stale_temps
-from devjavu.models import Membership, Project, User, hooks
+from devjavu.authz import stale
+from devjavu.models import Project
 from devjavu.settings import Settings
 
 log = logging.getLogger(__name__)
 
-_STALE_KEY = "devjavu.authz.stale"
-_ADMINS_KEY = "devjavu.authz.admins"
 # How a failure or a stale groups file is named among project names.
 GROUPS_FILE = "authz/groups"
 # The temporary directories of reference_files().
@@ -78,8 +82,9 @@ def _check_with_subversion(path: Path, authz: Path, groups: Path,
     try:
         rules = svn.repos.authz_read2(str(authz), str(groups), True, pool)
         for username, expected in access.items():
-            if username == "*":
-                continue                   # the bindings cannot ask for anonymous
+            if username == "*" or username == SITE_ADMINS_RULE:
+                continue                   # the bindings cannot ask for anonymous, and
+                                           # the admins' group is checked by name below
             for level, wanted in _QUESTIONS[expected]:
                 granted = svn.repos.authz_check_access(rules, "", "/", username, level,
                                                        pool)
@@ -251,37 +256,14 @@ def _live_projects(db: Session) -> list[Project]:
                       .order_by(Project.name)).all()
 
 
-def _regenerate_after_commit(db: Session) -> None:
+def write_marked(db: Session) -> None:
+    """The site's after-commit writer (devjavu/site.py): rewrite what the committed
+    transaction marked stale (devjavu/authz/stale.py)."""
     settings = db.info["settings"]
-    names = db.info.pop(_STALE_KEY, set())
-    admins = db.info.pop(_ADMINS_KEY, False)
+    names, admins = stale.take_marks(db)
     # The committed session cannot run SQL any more: read the new state in a fresh one.
     with Session(bind=db.get_bind()) as fresh:
         if admins:
             write_groups_file(fresh, settings)
         if names:
             regenerate_projects(fresh, settings, names)
-
-
-def _schedule(db: Session) -> None:
-    hooks.after_commit(db, "authz", lambda: _regenerate_after_commit(db))
-    hooks.after_rollback(db, lambda: (db.info.pop(_STALE_KEY, None),
-                                      db.info.pop(_ADMINS_KEY, None)))
-
-
-def mark_stale(db: Session, project: Project) -> None:
-    """The project's access changed: rewrite its authz file after the commit."""
-    db.info.setdefault(_STALE_KEY, set()).add(project.name)
-    _schedule(db)
-
-
-def mark_site_admins_stale(db: Session) -> None:
-    """The site admins changed (one added, disabled or removed): rewrite the groups file,
-    which every repository shares, after the commit."""
-    db.info[_ADMINS_KEY] = True
-    _schedule(db)
-
-
-def mark_user_stale(db: Session, user: User) -> None:
-    for membership in db.scalars(select(Membership).where(Membership.user_id == user.id)):
-        mark_stale(db, membership.project)

@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 import trac
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from devjavu import datadir
 from devjavu.backup import layout, sources
@@ -24,11 +25,12 @@ from devjavu.backup.retention import prune
 from devjavu.backup.signing import sign
 from devjavu.backup.status import record_failure, record_success
 from devjavu.backup.stream import TreeSender, receive_tree
+from devjavu.failures import describe_database_error
 from devjavu.fsutil import directory_size, fsync_directory, remove_stale
 from devjavu.models import Project
 from devjavu.settings import Settings
 from devjavu.site import Site
-from devjavu.svn.repository import youngest_revision
+from devjavu.svn.fsfs import youngest_on_disk
 
 log = logging.getLogger(__name__)
 # Copies are a little larger than their sources (hotcopy's own files, the manifest).
@@ -90,6 +92,13 @@ def _versions(site: Site) -> dict:
         schema = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     return {"trac": trac.__version__, "subversion": svn.stdout.strip(),
             "python": sys.version.split()[0], "schema": schema}
+
+
+def youngest_revision(path: Path) -> int:
+    youngest = youngest_on_disk(path)
+    if youngest is None:
+        raise BackupError(f"{path} has no readable youngest revision (db/current)")
+    return youngest
 
 
 def _verify_project_copy(root: Path, name: str, youngest: int) -> None:
@@ -203,8 +212,8 @@ def _receive_copy(settings: Settings, stamp: str, backup_dir: Path, partial: Pat
         handover(settings, lambda out: _copy_as_run_user(settings, stamp, backup_dir, out,
                                                          progress),
                  lambda source: _receive_into(source, partial), child_sends=True,
-                 describe=_describe, expected=(sources.CopyError, BackupError,
-                                               sqlite3.Error))
+                 describe=lambda e: _describe(e, settings),
+                 expected=(sources.CopyError, BackupError, sqlite3.Error, DBAPIError))
     except HandoverError as e:
         raise (NotEnoughSpace if e.kind == NotEnoughSpace.__name__ else BackupError)(
             str(e)) from None
@@ -248,9 +257,11 @@ def create_backup(settings: Settings, key: bytes, progress, dest: Path | None = 
     return final
 
 
-def _describe(error: BaseException) -> str:
+def _describe(error: BaseException, settings: Settings | None = None) -> str:
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return "the disk is full"
+    if isinstance(error, DBAPIError):
+        return describe_database_error(error, settings)
     message = str(error)
     if "No space left on device" in message:
         return f"the disk is full ({message.splitlines()[0]})"

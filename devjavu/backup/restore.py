@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
-from devjavu import authz, datadir
+from devjavu import datadir, upkeep
 from devjavu.backup import layout, sources
 from devjavu.backup.create import sqlite_is_intact
 from devjavu.backup.handover import HandoverError, handover
@@ -18,11 +18,13 @@ from devjavu.backup.manifest import ManifestError, check_contents, read_manifest
 from devjavu.backup.signing import SignatureError, verify
 from devjavu.backup.stream import receive_tree, send_tree
 from devjavu.datadir import UnsafePathError
+from devjavu.failures import describe_failure
 from devjavu.migrate import alembic_config
+from devjavu.projects.moves import place_project
 from devjavu.settings import Settings
 from devjavu.site import Site
-from devjavu.svn.repository import update_hooks
-from devjavu.tracenv import TracEnvError, place_environment
+from devjavu.svn.repository import RepositoryError
+from devjavu.tracenv import TracEnvError
 
 
 class RestoreError(RuntimeError):
@@ -101,10 +103,10 @@ def _restore_database(settings: Settings, backup: Path, manifest: dict) -> None:
         raise RestoreError(f"pg_restore: {result.stderr.strip()}")
 
 
-def _point_environment_here(settings: Settings, name: str) -> None:
+def _place_project(settings: Settings, name: str) -> None:
     try:
-        place_environment(settings, name)
-    except TracEnvError as e:
+        place_project(settings, name)
+    except (RepositoryError, TracEnvError) as e:
         raise RestoreError(str(e)) from None
     if not sqlite_is_intact(settings.trac_env_path(name) / "db" / "trac.db"):
         raise RestoreError(f"the Trac database of {name} fails its integrity check")
@@ -136,7 +138,8 @@ def restore_as_run_user(settings: Settings, backup: Path, manifest: dict,
             shutil.rmtree(staging, ignore_errors=True)
     try:
         handover(settings, receive_and_restore, lambda out: send_tree(backup, out),
-                 child_sends=False, expected=(RestoreError, ManifestError))
+                 child_sends=False, expected=(RestoreError, ManifestError),
+                 describe=lambda e: describe_failure(e, settings) or str(e))
     except HandoverError as e:
         raise RestoreError(str(e)) from None
     return [project["name"] for project in manifest["projects"]]
@@ -156,17 +159,16 @@ def restore_backup(settings: Settings, backup: Path, manifest: dict, progress) -
             # Renamed from the staging folder on the same disk: no second copy.
             shutil.move(backup / "repos" / name, settings.repository_path(name))
             _verify_repository(settings.repository_path(name))
-            update_hooks(settings, name)
             shutil.move(backup / "trac" / name, settings.trac_env_path(name))
-            _point_environment_here(settings, name)
+            _place_project(settings, name)
         progress.step("config")
         if (backup / "config" / "secret.key").exists():
             shutil.copy2(backup / "config" / "secret.key", settings.secret_path)
         site = Site(settings)
         try:
             _check_schema(site)
-            with site.reading() as db:
-                failed = authz.regenerate_all(db, settings)
+            # As a start would: the access files, and whatever else needs it.
+            failed = upkeep.bring_site_in_step(site)
             if failed:
                 raise RestoreError(f"authz could not be written for {failed}")
         finally:

@@ -9,10 +9,12 @@ import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from devjavu.backup.layout import MANIFEST, SIGNATURE
 from devjavu.datadir import root_only_directory
+from devjavu.fsutil import fsync_directory
 
 KEY_BYTES = 32
 
@@ -25,14 +27,23 @@ def ensure_key(path: Path) -> bytes:
     """The key at `path`, made (random, mode 0600) if missing, in a folder that only root
     can change."""
     root_only_directory(path.parent, None)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    except FileExistsError:
+    if os.path.lexists(path):
         return read_key(path)
-    with os.fdopen(fd, "w") as f:
-        f.write(secrets.token_hex(KEY_BYTES) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
+    # Written whole beside it, then linked into place (never over an existing key): a
+    # full disk leaves no empty key that would refuse every later backup.
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(KEY_BYTES) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass                              # another backup made it meanwhile
+        fsync_directory(path.parent)
+    finally:
+        os.unlink(temp)
     return read_key(path)
 
 

@@ -13,8 +13,7 @@ import tarfile
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-# Bounds a corrupt or hostile stream's names; real ones are far shorter.
-MAX_NAME_LENGTH = 1024
+from devjavu.tarsafety import plain_relative_name, write_new_file
 
 
 class StreamError(RuntimeError):
@@ -63,10 +62,8 @@ def send_tree(root: Path, out: BinaryIO) -> None:
 def checked_name(name: str) -> PurePosixPath:
     """`name` as a relative path that stays below the target: no `..`, no absolute path,
     no empty or control-character parts."""
-    path = PurePosixPath(name)
-    if (not name or len(name) > MAX_NAME_LENGTH or path.is_absolute()
-            or any(part in ("", ".", "..") for part in name.split("/"))
-            or any(ord(c) < 32 or ord(c) == 127 for c in name)):
+    path = plain_relative_name(name)
+    if path is None:
         raise StreamError(f"refused a name in the backup: {name[:200]!r}")
     return path
 
@@ -92,18 +89,10 @@ def receive_tree(source: BinaryIO, target: Path) -> int:
             elif member.isreg():
                 # The owner's execute bit only (repository hooks): nothing for others.
                 mode = 0o700 if member.mode & 0o100 else 0o600
-                _write_file(path, archive.extractfile(member), mode)
+                write_new_file(path, archive.extractfile(member), mode)
                 files += 1
             else:
                 raise StreamError(f"refused {relative}: neither a file nor a folder "
                                   "(a link or special file)")
     return files
 
-
-def _write_file(path: Path, content: BinaryIO, mode: int) -> None:
-    # O_EXCL never opens what is there already, O_NOFOLLOW never a link; the folders on
-    # the way were made by this transfer (their names were checked), so none is a link.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
-    with os.fdopen(fd, "wb") as out:
-        for block in iter(lambda: content.read(1 << 20), b""):
-            out.write(block)

@@ -3,6 +3,8 @@ cron: exit 0 on success, 1 with a one-line reason otherwise.
 
 Both run as root (or as the site's only user): root keeps the backups and their key, the
 run user copies and restores the live data (see backup/handover.py)."""
+import os
+import shutil
 from pathlib import Path
 
 from devjavu import datadir
@@ -32,11 +34,20 @@ def register(commands) -> None:
 
 def run_backup(settings, args) -> int:
     datadir.prepare(settings)
+    # A folder made for this backup goes again if it fails: nothing is left changed.
+    made = _first_missing(args.dest) if args.dest else None
     try:
         key = ensure_key(settings.backup_key_path)
         path = create_backup(settings, key, progress_for("backup", args.quiet), dest=args.dest)
-    except (BackupError, SignatureError) as e:
-        raise CommandError(e) from None
+    except BaseException as e:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+        if isinstance(e, (BackupError, SignatureError)):
+            raise CommandError(e) from None
+        # A write that failed without a file name: name the place it was writing to.
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = str(args.dest or settings.backup_dir)
+        raise
     if not args.quiet:
         print(f"Backup written to {path}")
     return 0
@@ -49,12 +60,45 @@ def run_restore(settings, args) -> int:
         check_target_empty(settings)
     except (RestoreError, SignatureError) as e:
         raise CommandError(e) from None
-    datadir.prepare(settings)
+    made = _first_missing(settings.data_dir)
     try:
+        datadir.prepare(settings)
         projects = restore_as_run_user(settings, args.backup, manifest,
                                        progress_for("restore", args.quiet))
-    except RestoreError as e:
-        raise CommandError(f"restore failed: {e}") from None
+    except BaseException as e:
+        _undo_restore(settings, made)
+        if isinstance(e, RestoreError):
+            raise CommandError(f"restore failed: {e}") from None
+        raise
     if not args.quiet:
         print(f"Restored {len(projects)} project(s) into {settings.data_dir}.")
     return 0
+
+
+def _first_missing(path: Path) -> Path | None:
+    """The topmost folder on the way to `path` that does not exist yet, if any."""
+    path = Path(os.path.abspath(path))
+    missing = None
+    for folder in [path, *path.parents]:
+        if os.path.lexists(folder):
+            break
+        missing = folder
+    return missing
+
+
+def _undo_restore(settings, made: Path | None) -> None:
+    """Empty the data directory again (it was empty: check_target_empty), as the run user
+    that owns what is in it, and remove the folders made for it."""
+    def empty(settings) -> None:
+        if settings.data_dir.is_dir():
+            for entry in settings.data_dir.iterdir():
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+    try:
+        datadir.as_run_user(settings, empty)
+    except (OSError, RuntimeError):
+        return         # a read-only disk: nothing was written there either
+    if made is not None:
+        shutil.rmtree(made, ignore_errors=True)

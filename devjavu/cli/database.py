@@ -1,16 +1,8 @@
-"""initdb / migrate: bring the database to the current schema, the authz files and hooks
-in step, finish creations a killed process left, and purge the trash of what has
-expired. `serve` runs it at every start."""
-import logging
-
-from devjavu import authz
-from devjavu.projects import journal, service, trash
-from devjavu.svn import childwatch
-from devjavu.svn.repository import RepositoryError, remove_dead_transactions, update_hooks
+"""initdb / migrate: bring the database to the current schema, then the site in step
+(devjavu/upkeep.py: authz files, hooks, Trac paths, leftovers, the trash). `serve` does
+the same at every start."""
+from devjavu import upkeep
 from devjavu.cli.context import open_site
-from devjavu.migrate import upgrade_to_head
-
-log = logging.getLogger(__name__)
 
 
 def register(commands) -> None:
@@ -20,33 +12,7 @@ def register(commands) -> None:
 
 
 def migrate(settings, args) -> int:
-    site = open_site(settings, require_current_schema=False)
-    upgrade_to_head(site.engine)
-    # A project whose authz file cannot be rewritten is shut (fail closed) until the
-    # next regeneration; the error is logged and /_health shows it, but it must not
-    # keep the other projects down.
-    with site.reading() as db:
-        authz.regenerate_all(db, settings)
-        projects = service.list_projects(db)
-        authz.remove_leftovers(settings, [project.name for project in projects])
-        # Hooks an older version installed go, at every start, so that an upgrade
-        # takes them out of every commit.
-        for project in projects:
-            update_hooks(settings, project.name)
-            _remove_dead_transactions(settings, project.name)
-        journal.settle(db, settings)       # creations a killed process left half-made
-    # Apache children of the last run that were killed: verify what they were writing.
-    childwatch.verify_after_unclean_ends(settings)
-    with site.unit_of_work() as db:
-        trash.purge_expired(db, settings)
+    # Access files that fail are logged and shown by /_health: one project's must not
+    # keep the others down, so they do not fail the command.
+    upkeep.upgrade_and_bring_in_step(open_site(settings, require_current_schema=False))
     return 0
-
-
-def _remove_dead_transactions(settings, name: str) -> None:
-    try:
-        removed = remove_dead_transactions(settings, name)
-    except RepositoryError as e:      # one repository must not keep the site down
-        log.error("%s", e)
-        return
-    if removed:
-        log.warning("removed %d dead transaction(s) of %s", removed, name)

@@ -1,4 +1,5 @@
 """member add|remove|list."""
+from devjavu import audit
 from devjavu.accounts import users
 from devjavu.cli.context import changing, reading
 from devjavu.cli.errors import CommandError
@@ -33,12 +34,8 @@ def add_member(settings, args) -> int:
     except ValueError as e:
         raise CommandError(e) from None
     with changing(settings) as db:
-        project = service.get_project(db, args.project)
-        user = users.get_user(db, args.user)
-        if service.find_membership(db, project, user) is None:
-            service.add_member(db, project, user, role)
-        else:
-            service.change_role(db, project, user, role)
+        service.set_role(db, service.get_project(db, args.project),
+                         users.get_user(db, args.user), role, ip=audit.COMMAND_LINE)
     print(f"{args.user} is {role} of {args.project}.")
     return 0
 
@@ -46,7 +43,7 @@ def add_member(settings, args) -> int:
 def remove_member(settings, args) -> int:
     with changing(settings) as db:
         service.remove_member(db, service.get_project(db, args.project),
-                              users.get_user(db, args.user))
+                              users.get_user(db, args.user), ip=audit.COMMAND_LINE)
     print(f"{args.user} removed from {args.project}.")
     return 0
 

@@ -15,3 +15,14 @@ def read_new_password() -> str:
     if not line:
         raise CommandError("Expected the password as one line on standard input.")
     return line.rstrip("\r\n")
+
+
+def read_password(prompt: str = "Password: ") -> str:
+    """An existing password (no confirmation): a prompt on a terminal, else one line on
+    standard input."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline()
+    if not line:
+        raise CommandError("Expected the password as one line on standard input.")
+    return line.rstrip("\r\n")

@@ -1,14 +1,14 @@
-"""serve: migrate, bring authz in step, write Apache's config and run it in the foreground."""
+"""serve: bring the site in step (devjavu/upkeep.py), write Apache's config and run it in
+the foreground."""
 import os
 import sys
 
-from devjavu import datadir
+from devjavu import datadir, upkeep
 from devjavu.accounts.signup import has_admin
 from devjavu.apacheconf.running import running_apache_pid
 from devjavu.apacheconf.server import exec_apache
-from devjavu.cli import database
+from devjavu.cli.context import open_site
 from devjavu.cli.errors import CommandError
-from devjavu.site import Site
 
 FIRST_ADMIN_HINT = """\
 This site has no administrator, so nobody can sign up yet. Make the first one with:
@@ -22,14 +22,16 @@ def register(commands) -> None:
 
 
 def prepare_data(settings) -> None:
-    """Migrate and repair the authz files as the run user, in a child process, so that
+    """Migrate and bring the site in step as the run user, in a child process, so that
     this process keeps the rights it needs to start Apache."""
     datadir.prepare(settings, whole_tree=True)
     pid = os.fork()
     if pid == 0:
         try:
-            code = database.migrate(settings, None)
-            _tell_if_no_admin(settings)
+            site = open_site(settings, require_current_schema=False)
+            upkeep.upgrade_and_bring_in_step(site)
+            _tell_if_no_admin(site)
+            code = 0
         except BaseException as e:  # the child must never return into the parent's code
             print(f"devjavu-admin: error: {e}", file=sys.stderr)
             code = 1
@@ -40,15 +42,12 @@ def prepare_data(settings) -> None:
         raise CommandError("preparing the data directory failed (see above)")
 
 
-def _tell_if_no_admin(settings) -> None:
+def _tell_if_no_admin(site) -> None:
     """On a new site, how to open it: sign-up stays closed until an admin exists. Run
     in the child that migrated, as the run user (root must not open the database)."""
-    site = Site(settings)
-    try:
-        with site.reading() as db:
-            missing = not has_admin(db)
-    finally:
-        site.dispose()
+    with site.reading() as db:
+        missing = not has_admin(db)
+    settings = site.settings
     if missing:
         print(FIRST_ADMIN_HINT.format(admin=os.path.abspath(sys.argv[0]),
                                       ini=settings.ini_path, url=settings.public_url),

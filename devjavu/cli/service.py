@@ -1,5 +1,7 @@
 """install-service [--dest DIR] [--name NAME]: systemd units for the site, its daily
 backup and its daily trash purge, written from config/systemd/*.in."""
+import contextlib
+import os
 import re
 import string
 from pathlib import Path
@@ -104,12 +106,24 @@ def install_service(settings, args) -> int:
     # folder keeps the service from starting: they must all exist before the first start.
     datadir.prepare(settings)
     datadir.root_only_directory(settings.backup_key_path.parent, None)
+    made = not os.path.lexists(args.dest)
     datadir.root_only_directory(args.dest, None)
+    written = []
     try:
         for unit, text in units.items():
+            if not (args.dest / unit).exists():
+                written.append(args.dest / unit)
             atomic_write(args.dest / unit, text, mode=0o644)
     except OSError as e:
-        raise CommandError(f"cannot write to {args.dest}: {e.strerror}") from None
+        # All the units or none: a failed run takes back the ones it added.
+        for path in written:
+            path.unlink(missing_ok=True)
+        if made:
+            with contextlib.suppress(OSError):
+                args.dest.rmdir()
+        if e.filename is None:
+            e.filename = str(args.dest)
+        raise
     timers = " ".join(unit for unit in units if unit.endswith(".timer"))
     print(f"Wrote {', '.join(units)} to {args.dest}. Start the site and its timers with:\n"
           f"  systemctl daemon-reload\n"

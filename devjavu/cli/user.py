@@ -1,5 +1,7 @@
-"""user add|list|passwd|disable|enable."""
-from devjavu.accounts import users
+"""user add|list|passwd|disable|enable|admin: each change is the accounts service's
+whole action, recorded as from the command line."""
+from devjavu import audit
+from devjavu.accounts import administration, users
 from devjavu.cli.context import changing, open_site, reading
 from devjavu.cli.errors import CommandError
 from devjavu.cli.secrets import read_new_password
@@ -19,12 +21,20 @@ def register(commands) -> None:
 
     passwd = verbs.add_parser("passwd", help="set a password (one line on stdin)")
     passwd.add_argument("name")
+    passwd.add_argument("--revoke-tokens", action="store_true",
+                        help="also revoke the account's access tokens")
     passwd.set_defaults(handler=set_password)
 
     for verb, active in (("disable", False), ("enable", True)):
         toggle = verbs.add_parser(verb, help=f"{verb} an account")
         toggle.add_argument("name")
         toggle.set_defaults(handler=set_active, active=active)
+
+    making_admin = verbs.add_parser("admin", help="make an account a site admin")
+    making_admin.add_argument("name")
+    making_admin.add_argument("--revoke", action="store_true",
+                              help="take site admin rights away instead")
+    making_admin.set_defaults(handler=set_admin)
 
 
 def add_user(settings, args) -> int:
@@ -37,7 +47,8 @@ def add_user(settings, args) -> int:
     open_site(settings)
     password = read_new_password()
     with changing(settings) as db:
-        users.add_user(db, args.name, args.email, password, is_admin=args.admin)
+        administration.create_user(db, None, args.name, args.email, password,
+                                   is_admin=args.admin, ip=audit.COMMAND_LINE)
     print(f"Created user {args.name}{' (site admin)' if args.admin else ''}.")
     return 0
 
@@ -55,13 +66,24 @@ def set_password(settings, args) -> int:
     open_site(settings)
     password = read_new_password()
     with changing(settings) as db:
-        users.set_password(db, users.get_user(db, args.name), password)
-    print(f"Password of {args.name} changed.")
+        administration.set_password(db, None, users.get_user(db, args.name), password,
+                                    ip=audit.COMMAND_LINE, revoke_tokens=args.revoke_tokens)
+    print(f"Password of {args.name} changed; its sign-ins and reset links have ended"
+          + (" and its access tokens are revoked." if args.revoke_tokens else "."))
     return 0
 
 
 def set_active(settings, args) -> int:
+    change = administration.enable_user if args.active else administration.disable_user
     with changing(settings) as db:
-        users.set_active(db, users.get_user(db, args.name), args.active)
+        change(db, None, users.get_user(db, args.name), ip=audit.COMMAND_LINE)
     print(f"{args.name} {'enabled' if args.active else 'disabled'}.")
+    return 0
+
+
+def set_admin(settings, args) -> int:
+    with changing(settings) as db:
+        administration.set_site_admin(db, None, users.get_user(db, args.name),
+                                      not args.revoke, ip=audit.COMMAND_LINE)
+    print(f"{args.name} is {'no longer ' if args.revoke else ''}a site admin.")
     return 0

@@ -3,8 +3,8 @@
 Validators reuse the services' own rules, so a form and the CLI refuse the same input
 with the same words.
 """
-from wtforms import (BooleanField, Form, IntegerField, PasswordField, RadioField,
-                     SelectField, StringField, TextAreaField)
+from wtforms import (BooleanField, FileField, Form, IntegerField, PasswordField,
+                     RadioField, SelectField, StringField, TextAreaField)
 from wtforms.validators import (AnyOf, DataRequired, InputRequired, Length, NumberRange,
                                 Optional, ValidationError)
 
@@ -14,6 +14,8 @@ from devjavu.models import Role
 from devjavu.projects.names import ProjectNameError, validate_project_name
 from devjavu.freetext import check_multiline, check_single_line
 from devjavu.projects.service import MAX_DESCRIPTION_LENGTH, validate_description
+from devjavu.projects.urlimport import MAX_USERNAME_LENGTH
+from devjavu.svn.sourceurl import MAX_URL_LENGTH
 
 
 class _FormData:
@@ -128,13 +130,51 @@ class TokenForm(DashboardForm):
         return None if self.expires.data == "never" else int(self.expires.data)
 
 
+_project_name = [DataRequired("Enter a project name."), _rule(validate_project_name)]
+
+
 class ProjectForm(DashboardForm):
-    name = StringField("Project name", [DataRequired("Enter a project name."),
-                                        _rule(validate_project_name)])
+    name = StringField("Project name", _project_name)
     description = StringField("Description", _description)
     visibility = RadioField("Visibility", choices=[("public", "Public"),
                                                    ("private", "Private")],
                             default="public")
+    # Optional: the project starts with the history of a live repository.
+    import_url = StringField("Import from a Subversion URL (optional)",
+                             [Optional(), Length(max=MAX_URL_LENGTH)])
+    import_username = StringField("Its user name (if it asks for one)",
+                                  [Optional(), Length(max=MAX_USERNAME_LENGTH),
+                                   _one_line("The user name")])
+    import_password = PasswordField("Its password (used for this import, never stored)",
+                                    [Optional(), _one_line("The password")])
+
+
+class DumpProjectForm(DashboardForm):
+    """A new project from an uploaded dump; the file itself is read as it arrives
+    (devjavu/dashboard/uploads.py), after these fields."""
+    name = StringField("Project name", _project_name)
+    description = StringField("Description", _description)
+    visibility = RadioField("Visibility", choices=[("public", "Public"),
+                                                   ("private", "Private")],
+                            default="public")
+    dump = FileField("Dump file (from svnadmin dump: plain, gzip or bzip2)")
+
+
+class ImportRetryForm(DashboardForm):
+    password = PasswordField("The source's password (never stored)",
+                             [Optional(), _one_line("The password")])
+
+
+class TracImportForm(DashboardForm):
+    archive = FileField("Archive (a Trac data export, or a tar.gz of a Trac 1.x "
+                        "environment directory)")
+    users = TextAreaField("User names to map, one `old new` a line (optional)",
+                          [Optional(), Length(max=100_000)])
+    replace = BooleanField("Replace the tickets, wiki and attachments this project has")
+
+    def validate_archive(self, field):
+        if not hasattr(field.data, "file"):
+            raise ValidationError("Choose an archive to upload.")
 
 
 class ProjectSettingsForm(DashboardForm):
@@ -161,6 +201,10 @@ class InviteForm(DashboardForm):
 class TransferForm(DashboardForm):
     username = StringField("New owner", [DataRequired("Enter the new owner's username."),
                                          Length(max=64)])
+
+
+class RenameForm(DashboardForm):
+    new_name = StringField("New name", _project_name)
 
 
 class DeleteForm(DashboardForm):

@@ -1,6 +1,9 @@
 """URL dispatch for the dashboard. Every first segment here is a reserved project name
 (tests/unit/projects/test_names.py checks it)."""
-from devjavu.dashboard.security import ProjectContext
+from devjavu.dashboard.security import DeletedProjectContext, ProjectContext
+
+# An upload: its own request body limit (devjavu/dashboard/tweens.py).
+TRAC_IMPORT_PATH = "/dashboard/{project}/trac-import"
 
 
 def includeme(config):
@@ -21,6 +24,7 @@ def includeme(config):
 
     config.add_route("dashboard", "/dashboard")
     config.add_route("project.new", "/dashboard/new")
+    config.add_route("project.new.dump", "/dashboard/new/dump")
     config.add_route("project.waitlist", "/dashboard/waitlist")
     config.add_route("project.settings", "/dashboard/{project}", factory=ProjectContext)
     config.add_route("project.members", "/dashboard/{project}/members",
@@ -31,7 +35,21 @@ def includeme(config):
                      factory=ProjectContext)
     config.add_route("project.transfer", "/dashboard/{project}/transfer",
                      factory=ProjectContext)
+    config.add_route("project.rename", "/dashboard/{project}/rename",
+                     factory=ProjectContext)
     config.add_route("project.delete", "/dashboard/{project}/delete",
+                     factory=ProjectContext)
+    config.add_route("project.restore", "/dashboard/{project}/restore",
+                     factory=DeletedProjectContext)
+    config.add_route("project.dump", "/dashboard/{project}/dump", factory=ProjectContext)
+    config.add_route("project.import.dump", "/dashboard/{project}/import/dump",
+                     factory=ProjectContext)
+    config.add_route("project.trac_export", "/dashboard/{project}/trac-export",
+                     factory=ProjectContext)
+    config.add_route("project.trac_import", TRAC_IMPORT_PATH, factory=ProjectContext)
+    config.add_route("project.import.retry", "/dashboard/{project}/import/retry",
+                     factory=ProjectContext)
+    config.add_route("project.import.cancel", "/dashboard/{project}/import/cancel",
                      factory=ProjectContext)
     config.add_route("invitation.accept", "/invite/{token}")
 

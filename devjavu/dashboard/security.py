@@ -67,13 +67,30 @@ class ProjectContext:
             raise HTTPNotFound()
         self.project = project
         self.role = role
-        acl = [(Allow, SITE_ADMIN, ALL_PERMISSIONS)]
-        for membership in project.memberships:
-            principal = user_principal(membership.user)
-            acl.append((Allow, principal, "view"))
-            if membership.role == Role.OWNER:
-                acl.append((Allow, principal, "manage"))
-        self.__acl__ = acl
+        self.__acl__ = _project_acl(project)
+
+
+class DeletedProjectContext:
+    """A project in the trash, which its owners (`manage`) and site admins may restore;
+    to everyone else it does not exist."""
+
+    def __init__(self, request):
+        project = find_project(request.dbsession, request.matchdict["project"])
+        if (project is None or project.deleted_at is None
+                or role_of(request.dbsession, request.user, project) != Role.OWNER):
+            raise HTTPNotFound()
+        self.project = project
+        self.__acl__ = _project_acl(project)
+
+
+def _project_acl(project) -> list:
+    acl = [(Allow, SITE_ADMIN, ALL_PERMISSIONS)]
+    for membership in project.memberships:
+        principal = user_principal(membership.user)
+        acl.append((Allow, principal, "view"))
+        if membership.role == Role.OWNER:
+            acl.append((Allow, principal, "manage"))
+    return acl
 
 
 def _current_user(request):

@@ -13,21 +13,18 @@ from trac.web.href import Href
 
 from devjavu.accounts.credentials import CredentialChecker
 from devjavu.accounts.throttle import TooManyFailures
-from devjavu.accounts.users import find_user
-from devjavu.dispatch import tracpool
-from devjavu.dispatch.gate import Gate
-from devjavu.dispatch.envcache import EnvironmentCache
 from devjavu.dispatch.identity import BadCredentials, identify
-from devjavu.dispatch.legacy import legacy_target
-from devjavu.dispatch.plugins import resolve_trac_plugins
+from devjavu.dispatch.legacy import legacy_target, short_url
 from devjavu.dispatch.revisions import RevisionFollower
-from devjavu.dispatch.templatecache import SharedBytecodeCache, share_compiled_templates
 from devjavu.dispatch.tracrequest import serve_trac
 from devjavu.projects.names import NAME_RE, RESERVED_NAMES
+from devjavu.projects.renamed_names import current_name
 from devjavu.projects.roles import project_access
 from devjavu.site import Site
-from devjavu.tracenv.config import guard_trac_config
+from devjavu.tracenv.config import config_changed
 from devjavu.tracplugin import access
+from devjavu.tracruntime.envcache import EnvironmentCache
+from devjavu.tracruntime.gate import Gate
 
 log = logging.getLogger(__name__)
 
@@ -60,29 +57,24 @@ class _ReleasingIterable:
 
 
 class Dispatcher:
+    """Building one changes nothing outside it: Trac's process-wide adjustments are
+    devjavu.tracruntime.install(site), run once before serving (devjavu/wsgi.py)."""
+
     def __init__(self, site: Site, dashboard):
         self.site = site
         self.dashboard = dashboard
         self.checker = CredentialChecker()
         self.environments = EnvironmentCache(site.settings.trac_env_cache_size,
-                                             open_environment=self._open_environment)
-        access.install_lookup(self._access_lookup)
-        resolve_trac_plugins()
-        guard_trac_config()
+                                             open_environment=self._open_environment,
+                                             changed=config_changed)
         self.gate = Gate(site.settings.trac_concurrency)
-        tracpool.make_room_for(site.settings.trac_env_cache_size, site.settings.wsgi_threads)
         self.revisions = RevisionFollower()
-        self.templates = SharedBytecodeCache()
-        share_compiled_templates(self.templates)
 
     def __call__(self, environ, start_response):
         path_info = environ.get("PATH_INFO", "")
         target = legacy_target(path_info, environ.get("QUERY_STRING", ""))
         if target is not None:
-            start_response("301 Moved Permanently",
-                           [("Location", target), ("Content-Type", "text/plain"),
-                            ("Content-Length", "0")])
-            return [b""]
+            return _moved_permanently(start_response, target)
         project_path = _project_segment(path_info)
         if project_path is None:
             return self.dashboard(environ, start_response)
@@ -100,7 +92,17 @@ class Dispatcher:
                 return _unauthorized(start_response)
             visible, role = project_access(db.connection(), user, name)
             username = user.username if user is not None else None
+            renamed_to = None if visible else current_name(db, name)
+            if renamed_to is not None:
+                # Only those who may see the project learn where an old name leads;
+                # to everyone else it is a missing project, as a private one must be.
+                renamed_to = renamed_to if project_access(
+                    db.connection(), user, renamed_to)[0] else None
             db.commit()      # a session's last-seen time, a token's last use
+        if renamed_to is not None:
+            target = short_url(renamed_to, rest, environ.get("QUERY_STRING", ""))
+            if target is not None:
+                return _moved_permanently(start_response, target)
         if not visible:
             return self.dashboard(environ, start_response)
         if rest in ("/login", "/logout"):
@@ -129,11 +131,12 @@ class Dispatcher:
         env.abs_href = Href(f"{self.site.settings.public_url}/{os.path.basename(path)}")
         return env
 
-    def _access_lookup(self, project_name: str, username: str) -> access.Access:
-        with self.site.reading() as db:
-            user = find_user(db, username) if username != "anonymous" else None
-            visible, role = project_access(db.connection(), user, project_name)
-            return access.Access(project_name, username, role, visible)
+
+def _moved_permanently(start_response, location: str):
+    start_response("301 Moved Permanently",
+                   [("Location", location), ("Content-Type", "text/plain"),
+                    ("Content-Length", "0")])
+    return [b""]
 
 
 def _see_other(start_response, location: str):

@@ -36,11 +36,17 @@ def legacy_target(path_info: str, query_string: str) -> str | None:
         project = validate_project_name(match.group("a") or match.group("b"))
     except ProjectNameError:
         return None
-    rest = _wsgi_bytes(match.group("rest") or "/")
+    return short_url(project, match.group("rest") or "/", query_string)
+
+
+def short_url(project: str, rest: str, query_string: str) -> str | None:
+    """`/<project><rest>?<query>`, each part percent-encoded; None when the request's
+    path or query are not bytes a WSGI server could have handed over."""
+    rest_bytes = _wsgi_bytes(rest or "/")
     query = _wsgi_bytes(query_string)
-    if rest is None or query is None:
+    if rest_bytes is None or query is None:
         return None
     # The name is quoted too, so that a pattern that lets a stray character through
     # still cannot end the header or the path segment.
-    target = f"/{quote(project, safe='')}{quote(rest, safe=_PATH_SAFE)}"
+    target = f"/{quote(project, safe='')}{quote(rest_bytes, safe=_PATH_SAFE)}"
     return f"{target}?{quote(query, safe=_QUERY_SAFE)}" if query else target

@@ -13,12 +13,15 @@ from devjavu.models.token import AccessToken
 from devjavu.models.invitation import Invitation, InviteCode, PasswordReset
 from devjavu.models.site_setting import SiteSetting, WaitlistEntry
 from devjavu.models.audit import AuditEvent
+from devjavu.models.job import Job, JobState
+from devjavu.models.renamed_name import RenamedName
 
 configure_mappers()
 
 __all__ = ["Base", "User", "Project", "Membership", "Role", "LoginSession", "AccessToken",
            "Invitation", "InviteCode", "PasswordReset", "SiteSetting", "WaitlistEntry",
-           "AuditEvent", "make_engine", "make_session_factory", "tm_session"]
+           "AuditEvent", "Job", "JobState", "RenamedName", "make_engine",
+           "make_session_factory", "tm_session"]
 
 
 def _configure_sqlite(dbapi_connection, connection_record):

@@ -9,8 +9,9 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from devjavu import authz
+from devjavu.authz import install
 from devjavu.backup.status import age_hours, read_status, site_age_hours
+from devjavu.jobs import queue
 from devjavu.projects import journal
 from devjavu.site import Site
 from devjavu.svn import childwatch
@@ -58,7 +59,7 @@ def check_free_disk(site: Site) -> CheckResult:
 def check_authz_in_step(site: Site) -> CheckResult:
     try:
         with site.reading() as db:
-            stale = authz.out_of_step(db, site.settings)
+            stale = install.out_of_step(db, site.settings)
     except SQLAlchemyError as e:
         return CheckResult("authz", False, f"cannot compare with the database: {e}")
     if stale:
@@ -116,8 +117,16 @@ def check_backup_age(site: Site) -> CheckResult:
                        f"last good backup {age:.1f} hours ago (limit {limit})", round(age, 1))
 
 
+def check_jobs(site: Site) -> CheckResult:
+    with site.reading() as db:
+        late = queue.overdue(db)
+    if late:
+        return CheckResult("jobs", False, "; ".join(late), len(late))
+    return CheckResult("jobs", True, "no job waiting or silent too long", 0)
+
+
 CHECKS = (check_database, check_data_dir_writable, check_free_disk, check_authz_in_step,
-          check_leftovers, check_repositories_verify, check_backup_age)
+          check_leftovers, check_repositories_verify, check_backup_age, check_jobs)
 
 
 def run_checks(site: Site) -> list[CheckResult]:

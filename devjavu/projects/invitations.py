@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from devjavu import audit, mail
+from devjavu import audit, mail, messages
 from devjavu.accounts.users import validate_email
 from devjavu.clock import utcnow
 from devjavu.models import Invitation, Project, Role, User
@@ -28,7 +28,6 @@ def invite(db: Session, project: Project, email: str, role: Role, inviter: User,
            ip: str = "") -> Invitation:
     """Record the invitation and mail its link after the commit."""
     email = validate_email(email)
-    settings = db.info["settings"]
     token = secrets.token_urlsafe(32)
     now = utcnow()
     invitation = Invitation(project=project, email=email, role=role,
@@ -38,11 +37,8 @@ def invite(db: Session, project: Project, email: str, role: Role, inviter: User,
     db.flush()
     audit.record(db, audit.INVITATION_SENT, actor=inviter, subject=project.name, ip=ip,
                  detail=f"{email} as {role}")
-    mail.send_after_commit(
-        db, email, f"{inviter.username} invites you to {project.name} on DevjaVu",
-        f"Hello,\n\n{inviter.username} invites you to join the project {project.name} "
-        f"as {role}.\nAccept within {LIFETIME.days} days (you can sign up on the way):\n\n"
-        f"{settings.public_url}/invite/{token}\n")
+    mail.send_after_commit(db, *messages.invitation(db.info["settings"], project, email,
+                                                    role, inviter, token, LIFETIME.days))
     return invitation
 
 

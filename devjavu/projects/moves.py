@@ -1,8 +1,12 @@
-"""Moving a project's directories as one step: all of them, or none."""
+"""Moving a project's directories as one step (all of them, or none), and making them
+work where they landed: a rename, a restore from the trash or from a backup."""
 import os
 from pathlib import Path
 
 from devjavu.projects.service import ProjectError
+from devjavu.settings import Settings
+from devjavu.svn.repository import update_hooks
+from devjavu.tracenv import place_environment
 
 Moves = list[tuple[Path, Path]]
 
@@ -26,3 +30,12 @@ def move_all(moves: Moves) -> None:
 
 def reversed_moves(moves: Moves) -> Moves:
     return [(target, source) for source, target in reversed(moves)]
+
+
+def place_project(settings: Settings, name: str, old_name: str | None = None) -> None:
+    """Project `name`'s directories are where they now belong (just moved by a rename or a
+    restore): its hooks follow this release, its Trac this data directory and this name
+    (its display name too, when it was still `old_name`). Raises RepositoryError,
+    TracEnvError."""
+    update_hooks(settings, name)
+    place_environment(settings, name, old_name=old_name)

@@ -29,12 +29,17 @@ class ProjectSummary:
 
     @property
     def size_text(self) -> str:
-        size = float(self.size_bytes)
-        for unit in ("B", "KB", "MB", "GB"):
-            if size < 1024 or unit == "GB":
-                return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-            size /= 1024
-        return f"{size:.1f} TB"
+        return size_text(self.size_bytes)
+
+
+def size_text(size_bytes: int) -> str:
+    """A size as people read it: 512 B, 1.5 KB, 200.0 MB."""
+    size = float(size_bytes)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} TB"
 
 
 SIZE_TTL_SECONDS = 120.0

@@ -1,6 +1,7 @@
 """Deleting a project moves its repository and Trac into the trash, where they wait
-`trash_days` days before being purged; until then `devjavu-admin project restore`
-brings the project back as it was, members included."""
+`trash_days` days before being purged; until then its owners (on their dashboard) and
+site admins (also with `devjavu-admin project restore`) bring the project back as it
+was, members included."""
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -10,10 +11,13 @@ from sqlalchemy.orm import Session
 
 from devjavu import audit, authz
 from devjavu.clock import utcnow
-from devjavu.models import Project, User, hooks
-from devjavu.projects.moves import Moves, move_all, reversed_moves
+from devjavu.models import Membership, Project, Role, User, hooks
+from devjavu.projects.redirect_map import mark_redirects_stale
+from devjavu.projects.moves import Moves, move_all, place_project, reversed_moves
 from devjavu.projects.service import ProjectError, find_project
 from devjavu.settings import Settings
+from devjavu.svn.repository import RepositoryError
+from devjavu.tracenv import TracEnvError
 
 
 def trash_path(settings: Settings, name: str) -> Path:
@@ -42,11 +46,12 @@ def delete_project(db: Session, settings: Settings, project: Project,
         raise ProjectError(f"Could not move {project.name} to the trash: {e}") from e
     hooks.after_rollback(db, _undo(moves))
     project.deleted_at = utcnow()
+    mark_redirects_stale(db, settings)      # its old names lead nowhere meanwhile
     audit.record(db, audit.PROJECT_DELETED, actor=actor, subject=project.name, ip=ip)
 
 
 def restore_project(db: Session, settings: Settings, name: str,
-                    actor: User | None = None) -> Project:
+                    actor: User | None = None, ip: str = "") -> Project:
     project = find_project(db, name)
     if project is None or project.deleted_at is None:
         raise ProjectError(f"No deleted project named {name!r} is in the trash.")
@@ -56,15 +61,23 @@ def restore_project(db: Session, settings: Settings, name: str,
     except OSError as e:
         raise ProjectError(f"Could not restore {name}: {e}") from e
     hooks.after_rollback(db, _undo(moves))
+    # What the trash kept is as old as the deletion: an upgrade or a moved data directory
+    # since then left its hooks and its Trac paths behind.
+    try:
+        place_project(settings, name)
+    except (RepositoryError, TracEnvError) as e:
+        raise ProjectError(f"Could not restore {name}: {e}") from e
     project.deleted_at = None
+    mark_redirects_stale(db, settings)
     authz.mark_stale(db, project)
-    audit.record(db, audit.PROJECT_RESTORED, actor=actor, subject=name)
+    audit.record(db, audit.PROJECT_RESTORED, actor=actor, subject=name, ip=ip)
     return project
 
 
 def purge_expired(db: Session, settings: Settings) -> list[str]:
     """Remove for good the projects deleted more than `trash_days` days ago."""
     cutoff = utcnow() - timedelta(days=settings.trash_days)
+    # purge_date() says the same to owners.
     expired = db.scalars(select(Project).where(Project.deleted_at.is_not(None),
                                                Project.deleted_at <= cutoff)).all()
     names = []
@@ -78,6 +91,15 @@ def purge_expired(db: Session, settings: Settings) -> list[str]:
     return names
 
 
-def deleted_projects(db: Session) -> list[Project]:
-    return list(db.scalars(select(Project).where(Project.deleted_at.is_not(None))
-                           .order_by(Project.deleted_at)))
+def deleted_projects(db: Session, owner: User | None = None) -> list[Project]:
+    """Projects in the trash, oldest deletion first; with `owner`, those they own."""
+    query = select(Project).where(Project.deleted_at.is_not(None))
+    if owner is not None:
+        query = query.join(Membership).where(Membership.user_id == owner.id,
+                                             Membership.role == Role.OWNER)
+    return list(db.scalars(query.order_by(Project.deleted_at)))
+
+
+def purge_date(settings: Settings, project: Project):
+    """When the trash lets go of `project` for good."""
+    return project.deleted_at + timedelta(days=settings.trash_days)

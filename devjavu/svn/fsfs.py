@@ -1,5 +1,11 @@
 """What FSFS keeps in plain files, read without Subversion's bindings (cheap enough for
-every request, and safe to import in Apache's children)."""
+every request, and safe to import in Apache's children).
+
+The one way the site reads a repository's youngest revision: the dispatcher before each
+Trac page, the unclean-end check, backups. It is the file the bindings read too (every
+repository here is FSFS, made by svn/repository.py or restored from one), at ~30 us
+against opening the repository through them.
+"""
 from pathlib import Path
 
 

@@ -2,7 +2,7 @@
 
 The dispatcher computes the requesting user's role once per request and sets it here
 for the duration of the request; other users' roles (asked, for example, when Trac
-lists possible ticket owners) come from `lookup`, which the dispatcher installs. Where
+lists possible ticket owners) come from `lookup`, which devjavu/tracruntime.install() sets. Where
 no dispatcher runs (trac-admin on the command line), every permission check is refused.
 """
 from contextlib import contextmanager

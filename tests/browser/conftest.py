@@ -6,7 +6,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from tests.support.apache import RunningApache, admin
+from tests.support.apache import RunningApache, RunningSite, admin
 from tests.support.sitedir import SiteDir
 
 CHROMIUM = "/usr/bin/chromium"
@@ -34,7 +34,7 @@ OPERATOR_ADMIN = {"username": "alice", "email": "alice@example.com",
 
 
 @pytest.fixture(scope="module")
-def site():
+def running_site():
     """A new site: its administrator, made with `devjavu-admin user add --admin`, and no
     projects. Everything else the test needs it makes through the pages, as a person
     would."""
@@ -45,7 +45,7 @@ def site():
               OPERATOR_ADMIN["email"], "--admin", input=OPERATOR_ADMIN["password"] + "\n")
         apache = RunningApache(sitedir)
         try:
-            yield sitedir
+            yield RunningSite(sitedir, apache)
         finally:
             leftovers = apache.stop()
             assert not leftovers, f"Apache processes left running: {leftovers}"

@@ -1,73 +1,20 @@
 """A person's first hour on a new site, in a real browser against the real Apache:
 the administrator signs in, creates a project, adds a colleague who signed up, visits
 Trac and logs out from there."""
-from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from devjavu.settings import SOURCE_ROOT
 from tests.browser.conftest import OPERATOR_ADMIN
-
-ARTIFACTS = SOURCE_ROOT / "test-artifacts"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-WAIT_SECONDS = 20   # the first request to a project opens its Trac environment
+from tests.support.chromium import (assert_png, find, log_out_from_header, screenshot, submit,
+                                    wait, wait_for_url)
 
 ALICE = OPERATOR_ADMIN
 BOB = {"username": "bob", "email": "bob@example.com", "password": "bob-secret-12"}
 
 
-def wait(driver):
-    return WebDriverWait(driver, WAIT_SECONDS)
-
-
-def find(driver, css):
-    return wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def wait_for_url(driver, url):
-    try:
-        wait(driver).until(EC.url_to_be(url))
-    except TimeoutException:
-        raise AssertionError(f"expected {url}, but the browser is at "
-                             f"{driver.current_url}") from None
-
-
-def submit(driver, form_css, fields=None):
-    """Type into the form's fields and press its submit button, as a person would, then
-    wait until the browser has left the page (the form goes stale)."""
-    form = find(driver, form_css)
-    for name, value in (fields or {}).items():
-        field = form.find_element(By.NAME, name)
-        field.clear()
-        field.send_keys(value)
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    # While the old document is being replaced, chromedriver may answer "node does not
-    # belong to the document" instead of "stale element": ask again until it is stale.
-    WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=[WebDriverException]).until(
-        EC.staleness_of(form))
-
-
-def log_out_from_header(driver):
-    submit(driver, "header.site-header form[action='/logout']")
-    find(driver, "header.site-header a[href='/login']")
-
-
-def screenshot(driver, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
-    assert driver.save_screenshot(str(path)), f"no screenshot for {name}"
-    return path
-
-
-def assert_png(path):
-    with open(path, "rb") as f:
-        assert f.read(len(PNG_SIGNATURE)) == PNG_SIGNATURE, f"{path} is not a PNG"
-    assert path.stat().st_size > 1000, f"{path} is nearly empty"
-
-
-def test_signup_fields_have_visible_labels(site, browser):
-    browser.get(f"{site.http_url}/signup")
+def test_signup_fields_have_visible_labels(running_site, browser):
+    browser.get(f"{running_site.http_url}/signup")
     fields = [f for f in browser.find_elements(By.CSS_SELECTOR, "form [name]")
               if f.get_attribute("name") not in ("csrf_token", "came_from")]
     assert {f.get_attribute("name") for f in fields} >= {"username", "email", "password"}
@@ -80,8 +27,8 @@ def test_signup_fields_have_visible_labels(site, browser):
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
 
 
-def test_first_hour_on_a_new_site(site, browser):
-    base = site.http_url
+def test_first_hour_on_a_new_site(running_site, browser):
+    base = running_site.http_url
 
     # The administrator the operator made on the server signs in.
     browser.get(f"{base}/login")

@@ -5,8 +5,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from tests.browser.conftest import OPERATOR_ADMIN
-from tests.browser.test_dashboard_flow import find, submit, wait, wait_for_url
-from tests.support.apache import admin
+from tests.support.chromium import find, submit, wait, wait_for_url
 
 PAGES = ["/", "/signup", "/reset", "/dashboard", "/dashboard/new", "/dashboard/shield",
          "/account", "/account/tokens", "/admin", "/admin/users", "/admin/projects",
@@ -14,13 +13,13 @@ PAGES = ["/", "/signup", "/reset", "/dashboard", "/dashboard/new", "/dashboard/s
 
 
 @pytest.fixture(scope="module")
-def signed_in(site, browser):
-    admin(site, "project", "add", "shield", "--owner", OPERATOR_ADMIN["username"])
-    browser.get(f"{site.http_url}/login")
+def signed_in(running_site, browser):
+    running_site.admin("project", "add", "shield", "--owner", OPERATOR_ADMIN["username"])
+    browser.get(f"{running_site.http_url}/login")
     browser.get_log("browser")                            # start from a clean console
     submit(browser, "form[action='/login']", {"username": OPERATOR_ADMIN["username"],
                                                "password": OPERATOR_ADMIN["password"]})
-    wait_for_url(browser, f"{site.http_url}/dashboard")
+    wait_for_url(browser, f"{running_site.http_url}/dashboard")
     return browser
 
 
@@ -30,8 +29,8 @@ def _csp_reports(browser) -> list[str]:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_dashboard_pages_work_under_their_csp(site, signed_in, path):
-    signed_in.get(site.http_url + path)
+def test_dashboard_pages_work_under_their_csp(running_site, signed_in, path):
+    signed_in.get(running_site.http_url + path)
     header = find(signed_in, "header.site-header")
     # The stylesheet, a file under /static, applied: the header is laid out by it.
     assert header.value_of_css_property("display") == "flex"
@@ -39,10 +38,10 @@ def test_dashboard_pages_work_under_their_csp(site, signed_in, path):
     assert _csp_reports(signed_in) == []
 
 
-def test_another_site_cannot_frame_the_dashboard(site, signed_in):
+def test_another_site_cannot_frame_the_dashboard(running_site, signed_in):
     """Clickjacking: another origin's page shows the signed-in account page in a frame.
     The browser refuses to render it there and puts its own error page in its place."""
-    signed_in.get(f"data:text/html,<iframe src='{site.http_url}/account'></iframe>")
+    signed_in.get(f"data:text/html,<iframe src='{running_site.http_url}/account'></iframe>")
     signed_in.switch_to.frame(find(signed_in, "iframe"))
     try:
         wait(signed_in).until(lambda driver: driver.execute_script(

@@ -9,10 +9,12 @@ import webtest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from devjavu import mail
+from devjavu import mail, tracruntime
 from devjavu.accounts import users
 from devjavu.dashboard import make_dashboard
 from devjavu.dispatch.app import Dispatcher
+from devjavu.models import Role
+from devjavu.projects import service
 from devjavu.site import Site
 
 
@@ -107,30 +109,48 @@ class Browser(webtest.TestApp):
 @pytest.fixture
 def app_factory(web_site):
     dashboard = make_dashboard(web_site, {})
+    tracruntime.install(web_site)
     application = Dispatcher(web_site, dashboard)
     made = []
 
     def make(**extra_environ) -> Browser:
-        browser = Browser(application, extra_environ={"REMOTE_ADDR": "192.0.2.10",
+        webapp = Browser(application, extra_environ={"REMOTE_ADDR": "192.0.2.10",
                                                       **extra_environ})
-        made.append(browser)
-        return browser
+        made.append(webapp)
+        return webapp
 
     yield make
     application.environments.close_all()
 
 
 @pytest.fixture
-def browser(app_factory):
+def webapp(app_factory):
     return app_factory()
 
 
 @pytest.fixture
-def admin_browser(app_factory):
+def admin_webapp(app_factory):
     """Signed in as `root-admin`, the site admin."""
     b = app_factory()
     b.log_in(ADMIN)
     return b
+
+
+@pytest.fixture
+def two_projects_and_their_people(app_factory, web_site):
+    """Browsers of amy, who owns "open" (public) and "hidden" (private); bob, a developer
+    of both; eve, signed in and a member of neither; and someone anonymous."""
+    amy, bob, eve, anonymous = app_factory(), app_factory(), app_factory(), app_factory()
+    for browser, name in ((amy, "amy"), (bob, "bob"), (eve, "eve")):
+        browser.sign_up(name)
+    for project, visibility in (("open", "public"), ("hidden", "private")):
+        amy.submit("/dashboard/new", {"name": project, "description": "",
+                                      "visibility": visibility})
+    with web_site.unit_of_work() as db:
+        for project in ("open", "hidden"):
+            service.add_member(db, service.get_project(db, project),
+                               users.get_user(db, "bob"), Role.DEVELOPER)
+    return amy, bob, eve, anonymous
 
 
 @pytest.fixture

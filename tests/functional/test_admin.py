@@ -94,64 +94,64 @@ def login_redirect(response) -> tuple[str, list[str]]:
 # What people do, through the forms.
 
 def signed_in(app_factory, username: str):
-    browser = app_factory()
-    assert browser.sign_up(username).status_int == 303
-    return browser
+    webapp = app_factory()
+    assert webapp.sign_up(username).status_int == 303
+    return webapp
 
 
 @pytest.fixture
-def alice(admin_browser, app_factory):
+def alice(admin_webapp, app_factory):
     """A browser signed in as alice, an ordinary user (root-admin came first)."""
     return signed_in(app_factory, "alice")
 
 
-def admin_post(browser, url: str, fields: dict, form_page: str = "/admin"):
-    return browser.submit(url, fields, form_page=form_page)
+def admin_post(webapp, url: str, fields: dict, form_page: str = "/admin"):
+    return webapp.submit(url, fields, form_page=form_page)
 
 
-def set_signup_mode(admin_browser, mode: str):
-    response = admin_post(admin_browser, "/admin/signup", {"mode": mode})
+def set_signup_mode(admin_webapp, mode: str):
+    response = admin_post(admin_webapp, "/admin/signup", {"mode": mode})
     assert response.status_int == 303, response.text
     page = response.follow()
     assert f"Sign-ups are now {mode}." in flashes(page)
     return page
 
 
-def create_invite_codes(admin_browser, count: int) -> list[str]:
-    page = admin_post(admin_browser, "/admin/signup", {"count": str(count)})
+def create_invite_codes(admin_webapp, count: int) -> list[str]:
+    page = admin_post(admin_webapp, "/admin/signup", {"count": str(count)})
     assert page.status_int == 200, page.text
     assert page.headers["Cache-Control"] == "no-store"
     return [code.get_text() for code in page.html.select("ul.codes code")]
 
 
-def set_project_cap(admin_browser, cap: str):
-    response = admin_post(admin_browser, "/admin/cap", {"cap": cap})
+def set_project_cap(admin_webapp, cap: str):
+    response = admin_post(admin_webapp, "/admin/cap", {"cap": cap})
     assert response.status_int == 303, response.text
     return response.follow()
 
 
-def user_action(admin_browser, username: str, action: str):
+def user_action(admin_webapp, username: str, action: str):
     """Apply `action` on /admin/users and return the users page it leads back to."""
-    response = admin_post(admin_browser, f"/admin/users/{username}", {"action": action},
+    response = admin_post(admin_webapp, f"/admin/users/{username}", {"action": action},
                           form_page="/admin/users")
     assert response.status_int == 303, response.text
     return response.follow()
 
 
-def sign_up_without_form(browser, username: str):
+def sign_up_without_form(webapp, username: str):
     """A sign-up POST sent even where /signup shows no form (a closed site)."""
-    return browser.submit("/signup", {"username": username, "password": "a-good-password",
+    return webapp.submit("/signup", {"username": username, "password": "a-good-password",
                                       "email": f"{username}@example.com"},
                           form_page="/login")
 
 
-def create_project(browser, name: str, visibility: str = "public"):
-    return browser.submit("/dashboard/new", {"name": name, "description": f"About {name}",
+def create_project(webapp, name: str, visibility: str = "public"):
+    return webapp.submit("/dashboard/new", {"name": name, "description": f"About {name}",
                                              "visibility": visibility})
 
 
-def failed_login(browser, username: str):
-    response = browser.submit("/login", {"username": username,
+def failed_login(webapp, username: str):
+    response = webapp.submit("/login", {"username": username,
                                          "password": "not-the-password"})
     assert response.status_int == 400
     return response
@@ -160,8 +160,8 @@ def failed_login(browser, username: str):
 # Who may reach the admin pages.
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)
-def test_anonymous_get_is_sent_to_login_and_back(browser, url):
-    response = browser.get(url, status=303)
+def test_anonymous_get_is_sent_to_login_and_back(webapp, url):
+    response = webapp.get(url, status=303)
     assert login_redirect(response) == ("/login", [url])
 
 
@@ -182,27 +182,27 @@ def test_non_admin_post_with_valid_csrf_is_refused_and_changes_nothing(
 
 @pytest.mark.parametrize("url, fields", ADMIN_POSTS)
 def test_anonymous_post_is_refused_and_changes_nothing(
-        alice, add_user, browser, web_site, url, fields):
+        alice, add_user, webapp, web_site, url, fields):
     add_user("bob")
     before = site_state(web_site)
-    browser.submit(url, fields, form_page="/login", status=403)
+    webapp.submit(url, fields, form_page="/login", status=403)
     assert site_state(web_site) == before
 
 
 @pytest.mark.parametrize("token", [None, "not-the-token"], ids=["missing", "wrong"])
 @pytest.mark.parametrize("url, fields", ADMIN_POSTS)
 def test_admin_post_without_the_csrf_token_is_refused_and_changes_nothing(
-        admin_browser, alice, add_user, web_site, url, fields, token):
+        admin_webapp, alice, add_user, web_site, url, fields, token):
     add_user("bob")
     before = site_state(web_site)
     if token is not None:
         fields = {**fields, "csrf_token": token}
-    admin_browser.post(url, fields, status=400)
+    admin_webapp.post(url, fields, status=400)
     assert site_state(web_site) == before
 
 
-def test_admin_sees_the_overview(admin_browser, alice):
-    page = admin_browser.get("/admin")
+def test_admin_sees_the_overview(admin_webapp, alice):
+    page = admin_webapp.get("/admin")
     assert "2 users · 0 projects" in page.html.select_one("p.lead").get_text()
     assert page.html.select_one('input[name="mode"][checked]')["value"] == "open"
     assert "0 unused single-use codes." in page.text
@@ -210,37 +210,37 @@ def test_admin_sees_the_overview(admin_browser, alice):
 
 # Signup modes and invite codes.
 
-def test_signup_mode_is_saved_and_shown(admin_browser, web_site):
-    page = set_signup_mode(admin_browser, "invite-only")
+def test_signup_mode_is_saved_and_shown(admin_webapp, web_site):
+    page = set_signup_mode(admin_webapp, "invite-only")
     assert site_state(web_site)["signup mode"] == sitesettings.SignupMode.INVITE_ONLY
     assert page.html.select_one('input[name="mode"][checked]')["value"] == "invite-only"
 
 
-def test_unknown_signup_mode_changes_nothing(admin_browser, web_site):
-    response = admin_post(admin_browser, "/admin/signup", {"mode": "everyone"})
+def test_unknown_signup_mode_changes_nothing(admin_webapp, web_site):
+    response = admin_post(admin_webapp, "/admin/signup", {"mode": "everyone"})
     assert "Choose open, invite-only or closed." in flashes(response.follow())
     assert site_state(web_site)["signup mode"] == sitesettings.SignupMode.OPEN
 
 
-def test_closed_site_refuses_signup(admin_browser, browser, web_site):
-    set_signup_mode(admin_browser, "closed")
-    assert "Sign-ups are closed on this site." in browser.get("/signup").text
-    response = sign_up_without_form(browser, "dora")
+def test_closed_site_refuses_signup(admin_webapp, webapp, web_site):
+    set_signup_mode(admin_webapp, "closed")
+    assert "Sign-ups are closed on this site." in webapp.get("/signup").text
+    response = sign_up_without_form(webapp, "dora")
     assert response.status_int == 400
     assert "Sign-ups are closed on this site." in response.text
     assert account(web_site, "dora") is None
 
 
-def test_invite_only_site_takes_each_code_once(admin_browser, app_factory, web_site):
-    set_signup_mode(admin_browser, "invite-only")
+def test_invite_only_site_takes_each_code_once(admin_webapp, app_factory, web_site):
+    set_signup_mode(admin_webapp, "invite-only")
     refused = app_factory().sign_up("dora")
     assert refused.status_int == 400
     assert "invite-only: enter a valid, unused invite code" in field_error(
         refused, "invite_code")
     assert account(web_site, "dora") is None
 
-    [code] = create_invite_codes(admin_browser, 1)
-    assert "1 unused single-use codes." in admin_browser.get("/admin").text
+    [code] = create_invite_codes(admin_webapp, 1)
+    assert "1 unused single-use codes." in admin_webapp.get("/admin").text
     assert app_factory().sign_up("dora", invite_code=code).status_int == 303
     assert account(web_site, "dora").is_active
     assert site_state(web_site)["unused codes"] == 0
@@ -251,24 +251,24 @@ def test_invite_only_site_takes_each_code_once(admin_browser, app_factory, web_s
     assert account(web_site, "erin") is None
 
 
-def test_invite_codes_are_shown_once_and_are_distinct(admin_browser, web_site):
-    codes = create_invite_codes(admin_browser, 3)
+def test_invite_codes_are_shown_once_and_are_distinct(admin_webapp, web_site):
+    codes = create_invite_codes(admin_webapp, 3)
     assert len(set(codes)) == 3
     assert site_state(web_site)["unused codes"] == 3
-    assert not admin_browser.get("/admin").html.select("ul.codes code")
+    assert not admin_webapp.get("/admin").html.select("ul.codes code")
 
 
-def test_open_site_lets_anyone_sign_up(admin_browser, browser, web_site):
-    set_signup_mode(admin_browser, "closed")
-    set_signup_mode(admin_browser, "open")
-    assert browser.sign_up("dora").status_int == 303
+def test_open_site_lets_anyone_sign_up(admin_webapp, webapp, web_site):
+    set_signup_mode(admin_webapp, "closed")
+    set_signup_mode(admin_webapp, "open")
+    assert webapp.sign_up("dora").status_int == 303
     assert account(web_site, "dora") is not None
-    assert browser.get("/dashboard").status_int == 200
+    assert webapp.get("/dashboard").status_int == 200
 
 
 @pytest.mark.parametrize("count", ["0", "101"])
-def test_invite_code_count_out_of_range_is_refused(admin_browser, web_site, count):
-    page = admin_post(admin_browser, "/admin/signup", {"count": count})
+def test_invite_code_count_out_of_range_is_refused(admin_webapp, web_site, count):
+    page = admin_post(admin_webapp, "/admin/signup", {"count": count})
     assert page.status_int == 400
     assert field_error(page, "count") == "From 1 to 100."
     assert site_state(web_site)["unused codes"] == 0
@@ -277,11 +277,11 @@ def test_invite_code_count_out_of_range_is_refused(admin_browser, web_site, coun
 # The project cap and its waitlist.
 
 def test_project_cap_refuses_one_more_project_and_offers_the_waitlist(
-        admin_browser, alice, web_site):
+        admin_webapp, alice, web_site):
     assert create_project(alice, "alpha").status_int == 303
     with web_site.reading() as db:
         current = sitesettings.project_count(db)
-    page = set_project_cap(admin_browser, str(current))
+    page = set_project_cap(admin_webapp, str(current))
     assert "Project cap saved." in flashes(page)
     assert site_state(web_site)["project cap"] == current == 1
     assert f"{current} projects of at most {current}" in page.text
@@ -297,14 +297,14 @@ def test_project_cap_refuses_one_more_project_and_offers_the_waitlist(
                           {"project_name": "beta", "note": "Our team's wiki"},
                           form_page="/dashboard/new")
     assert joined.status_int == 303
-    [entry] = table_rows(admin_browser.get("/admin"))
+    [entry] = table_rows(admin_webapp.get("/admin"))
     assert entry[:3] == ["alice (alice@example.com)", "beta", "Our team's wiki"]
 
 
-def test_empty_cap_lifts_the_limit(admin_browser, alice, web_site):
-    set_project_cap(admin_browser, "0")
+def test_empty_cap_lifts_the_limit(admin_webapp, alice, web_site):
+    set_project_cap(admin_webapp, "0")
     assert create_project(alice, "alpha").status_int == 400
-    page = set_project_cap(admin_browser, "")
+    page = set_project_cap(admin_webapp, "")
     assert "No project cap." in flashes(page)
     assert site_state(web_site)["project cap"] is None
     assert create_project(alice, "alpha").status_int == 303
@@ -313,9 +313,9 @@ def test_empty_cap_lifts_the_limit(admin_browser, alice, web_site):
 
 @pytest.mark.parametrize("cap, message", [("-1", "Enter 0 or more."),
                                           ("abc", "Not a valid integer value.")])
-def test_invalid_cap_is_refused_next_to_the_field(admin_browser, web_site, cap, message):
-    set_project_cap(admin_browser, "5")
-    page = admin_post(admin_browser, "/admin/cap", {"cap": cap})
+def test_invalid_cap_is_refused_next_to_the_field(admin_webapp, web_site, cap, message):
+    set_project_cap(admin_webapp, "5")
+    page = admin_post(admin_webapp, "/admin/cap", {"cap": cap})
     assert page.status_int == 400
     assert field_error(page, "cap") == message
     assert site_state(web_site)["project cap"] == 5
@@ -323,22 +323,22 @@ def test_invalid_cap_is_refused_next_to_the_field(admin_browser, web_site, cap, 
 
 # Users.
 
-def test_user_search_finds_by_name_and_by_email(admin_browser, alice, add_user, web_site):
+def test_user_search_finds_by_name_and_by_email(admin_webapp, alice, add_user, web_site):
     add_user("bob")
     with web_site.unit_of_work() as db:
         users.add_user(db, "carol", "cz@Elsewhere.org", "a-good-password")
-    assert listed_usernames(admin_browser.get("/admin/users?q=ali")) == ["alice"]
-    assert listed_usernames(admin_browser.get("/admin/users?q=elsewhere.ORG")) == ["carol"]
-    assert listed_usernames(admin_browser.get("/admin/users?q=nobody")) == []
-    everyone = admin_browser.get("/admin/users")
+    assert listed_usernames(admin_webapp.get("/admin/users?q=ali")) == ["alice"]
+    assert listed_usernames(admin_webapp.get("/admin/users?q=elsewhere.ORG")) == ["carol"]
+    assert listed_usernames(admin_webapp.get("/admin/users?q=nobody")) == []
+    everyone = admin_webapp.get("/admin/users")
     assert listed_usernames(everyone) == ["alice", "bob", "carol", "root-admin"]
     assert everyone.html.find(id="q")["value"] == ""
 
 
 def test_disable_ends_the_session_at_once_and_enable_restores(
-        admin_browser, alice, app_factory, web_site):
+        admin_webapp, alice, app_factory, web_site):
     assert alice.get("/dashboard").status_int == 200
-    page = user_action(admin_browser, "alice", "disable")
+    page = user_action(admin_webapp, "alice", "disable")
     assert "alice is disabled." in flashes(page)
     assert not account(web_site, "alice").is_active
     assert ["alice", "alice@example.com", "disabled"] == table_rows(page)[0][:3]
@@ -350,7 +350,7 @@ def test_disable_ends_the_session_at_once_and_enable_restores(
                                               "password": "a-good-password"})
     assert refused.status_int == 400
 
-    page = user_action(admin_browser, "alice", "enable")
+    page = user_action(admin_webapp, "alice", "enable")
     assert "alice is enabled." in flashes(page)
     assert account(web_site, "alice").is_active
     again = app_factory()
@@ -358,15 +358,15 @@ def test_disable_ends_the_session_at_once_and_enable_restores(
     assert again.get("/dashboard").status_int == 200
 
 
-def test_make_admin_opens_admin_and_revoke_closes_it(admin_browser, alice, web_site):
+def test_make_admin_opens_admin_and_revoke_closes_it(admin_webapp, alice, web_site):
     alice.get("/admin", status=403)
-    assert "alice is a site admin." in flashes(user_action(admin_browser, "alice",
+    assert "alice is a site admin." in flashes(user_action(admin_webapp, "alice",
                                                            "make-admin"))
     assert account(web_site, "alice").is_admin
     assert alice.get("/admin").status_int == 200
 
     assert "alice is no longer a site admin." in flashes(
-        user_action(admin_browser, "alice", "revoke-admin"))
+        user_action(admin_webapp, "alice", "revoke-admin"))
     assert not account(web_site, "alice").is_admin
     alice.get("/admin", status=403)
 
@@ -375,27 +375,27 @@ def test_make_admin_opens_admin_and_revoke_closes_it(admin_browser, alice, web_s
     ("disable", "You cannot disable your own account."),
     ("revoke-admin", "You cannot remove admin rights from your own account."),
 ])
-def test_admin_cannot_lock_themself_out(admin_browser, web_site, action, message):
+def test_admin_cannot_lock_themself_out(admin_webapp, web_site, action, message):
     before = site_state(web_site)
-    assert message in flashes(user_action(admin_browser, "root-admin", action))
+    assert message in flashes(user_action(admin_webapp, "root-admin", action))
     assert site_state(web_site) == before
-    assert admin_browser.get("/admin").status_int == 200
+    assert admin_webapp.get("/admin").status_int == 200
 
 
 @pytest.mark.parametrize("username, action, message", [
     ("nobody", "disable", "No such user."),
     ("alice", "delete", "Unknown action."),
 ])
-def test_unknown_user_or_action_changes_nothing(admin_browser, alice, web_site,
+def test_unknown_user_or_action_changes_nothing(admin_webapp, alice, web_site,
                                                 username, action, message):
     before = site_state(web_site)
-    assert message in flashes(user_action(admin_browser, username, action))
+    assert message in flashes(user_action(admin_webapp, username, action))
     assert site_state(web_site) == before
 
 
 def test_reset_password_mails_a_link_that_sets_a_new_password(
-        admin_browser, alice, app_factory, mailbox):
-    page = user_action(admin_browser, "alice", "reset-password")
+        admin_webapp, alice, app_factory, mailbox):
+    page = user_action(admin_webapp, "alice", "reset-password")
     assert "A password reset link is on its way to alice@example.com." in flashes(page)
     [message] = mailbox.wait_for(1)
     assert message["To"] == "alice@example.com"
@@ -418,10 +418,10 @@ def test_reset_password_mails_a_link_that_sets_a_new_password(
 
 
 def test_reset_password_for_a_disabled_user_sends_nothing_and_says_so(
-        admin_browser, alice, web_site, mailbox):
-    user_action(admin_browser, "alice", "disable")
+        admin_webapp, alice, web_site, mailbox):
+    user_action(admin_webapp, "alice", "disable")
     before = site_state(web_site)
-    page = user_action(admin_browser, "alice", "reset-password")
+    page = user_action(admin_webapp, "alice", "reset-password")
     assert "alice is disabled; enable the account first." in flashes(page)
     assert site_state(web_site) == before
     assert mailbox.wait_for(1, timeout=1) == []
@@ -430,7 +430,7 @@ def test_reset_password_for_a_disabled_user_sends_nothing_and_says_so(
 # Projects.
 
 def test_projects_page_lists_every_project_with_owners_and_the_trash(
-        admin_browser, alice, web_site):
+        admin_webapp, alice, web_site):
     assert create_project(alice, "alpha").status_int == 303
     assert create_project(alice, "beta", visibility="private").status_int == 303
     assert create_project(alice, "gamma").status_int == 303
@@ -438,7 +438,7 @@ def test_projects_page_lists_every_project_with_owners_and_the_trash(
                            form_page="/dashboard/gamma")
     assert deleted.status_int == 303
 
-    page = admin_browser.get("/admin/projects")
+    page = admin_webapp.get("/admin/projects")
     assert [row[:3] for row in table_rows(page)] == [["alpha", "alice", "public"],
                                                      ["beta", "alice", "private"]]
     assert page.html.select_one('a[href="/dashboard/beta"]') is not None
@@ -448,9 +448,9 @@ def test_projects_page_lists_every_project_with_owners_and_the_trash(
 
 # The audit log.
 
-def test_audit_log_shows_security_events(admin_browser, alice, add_user, app_factory):
+def test_audit_log_shows_security_events(admin_webapp, alice, add_user, app_factory):
     add_user("bob")
-    set_signup_mode(admin_browser, "invite-only")
+    set_signup_mode(admin_webapp, "invite-only")
     assert create_project(alice, "alpha").status_int == 303
     added = alice.submit("/dashboard/alpha/members", {"username": "bob", "role": "developer"},
                          form_page="/dashboard/alpha")
@@ -458,9 +458,9 @@ def test_audit_log_shows_security_events(admin_browser, alice, add_user, app_fac
     bob = app_factory()
     failed_login(bob, "bob")
     bob.log_in("bob")
-    user_action(admin_browser, "bob", "make-admin")
+    user_action(admin_webapp, "bob", "make-admin")
 
-    rows = audit_rows(admin_browser.get("/admin/audit"))
+    rows = audit_rows(admin_webapp.get("/admin/audit"))
     ip = "192.0.2.10"
     for expected in [("signup", "alice", "alice", "", ip),
                      ("site.signup_mode", "root-admin", "site", "invite-only", ip),
@@ -478,40 +478,40 @@ def test_audit_log_shows_security_events(admin_browser, alice, add_user, app_fac
     ("member", {"member.added"}),
     ("site.", {"site.signup_mode", "site.project_cap"}),
 ])
-def test_audit_event_filter_narrows_the_log(admin_browser, alice, add_user, app_factory,
+def test_audit_event_filter_narrows_the_log(admin_webapp, alice, add_user, app_factory,
                                             prefix, events):
     add_user("bob")
-    set_signup_mode(admin_browser, "closed")
-    set_project_cap(admin_browser, "10")
+    set_signup_mode(admin_webapp, "closed")
+    set_project_cap(admin_webapp, "10")
     assert create_project(alice, "alpha").status_int == 303
     alice.submit("/dashboard/alpha/members", {"username": "bob", "role": "viewer"},
                  form_page="/dashboard/alpha")
     failed_login(app_factory(), "bob")
     app_factory().log_in("bob")
 
-    page = admin_browser.get(f"/admin/audit?event={prefix}")
+    page = admin_webapp.get(f"/admin/audit?event={prefix}")
     assert {row[0] for row in audit_rows(page)} == events
     assert page.html.find(id="event")["value"] == prefix
 
 
-def test_audit_log_pages_by_a_hundred(admin_browser, web_site):
+def test_audit_log_pages_by_a_hundred(admin_webapp, web_site):
     with web_site.unit_of_work() as db:
         for number in range(105):
             audit.record(db, audit.SIGNIN_FAILED, subject=f"user-{number:03}")
 
-    first = admin_browser.get("/admin/audit?event=signin.failed")
+    first = admin_webapp.get("/admin/audit?event=signin.failed")
     subjects = [row[2] for row in audit_rows(first)]
     assert subjects == [f"user-{n:03}" for n in range(104, 4, -1)]
     assert first.html.find("a", string="Newer") is None
     older = first.html.find("a", string="Older")["href"]
     assert parse_qs(urlsplit(older).query) == {"page": ["1"], "event": ["signin.failed"]}
 
-    second = admin_browser.get(older)
+    second = admin_webapp.get(older)
     assert [row[2] for row in audit_rows(second)] == [f"user-{n:03}" for n in range(4, -1, -1)]
     assert second.html.find("a", string="Older") is None
     assert second.html.find("a", string="Newer") is not None
 
-    assert len(audit_rows(admin_browser.get("/admin/audit?page=abc"))) == 100
+    assert len(audit_rows(admin_webapp.get("/admin/audit?page=abc"))) == 100
 
 
 # Whatever people type shows as text on the admin pages.
@@ -519,12 +519,12 @@ def test_audit_log_pages_by_a_hundred(admin_browser, web_site):
 @pytest.mark.parametrize("url", ["/admin", "/admin/audit",
                                  "/admin/audit?" + urlencode({"event": SCRIPT}),
                                  "/admin/users?" + urlencode({"q": SCRIPT})])
-def test_admin_pages_escape_what_people_typed(admin_browser, alice, app_factory, url):
+def test_admin_pages_escape_what_people_typed(admin_webapp, alice, app_factory, url):
     failed_login(app_factory(), SCRIPT)
     joined = alice.submit("/dashboard/waitlist", {"project_name": SCRIPT, "note": SCRIPT},
                           form_page="/dashboard/new")
     assert joined.status_int == 303
 
-    page = admin_browser.get(url)
+    page = admin_webapp.get(url)
     assert ESCAPED_SCRIPT in page.text
     assert "<script>" not in page.text

@@ -17,9 +17,9 @@ def _user(web_site, name):
         return None if user is None else (user.username, user.email, user.is_admin)
 
 
-def _sign_up_without_a_form(browser, username):
+def _sign_up_without_a_form(webapp, username):
     """What a script would post where the page shows no form (its token from /login)."""
-    return browser.submit("/signup", {"username": username, "password": "a-good-password",
+    return webapp.submit("/signup", {"username": username, "password": "a-good-password",
                                       "email": f"{username}@example.com"}, form_page="/login")
 
 
@@ -60,13 +60,13 @@ def test_sign_up_closes_when_no_active_admin_is_left(app_factory, web_site):
     assert _user(web_site, "late") is None
 
 
-def test_signup_logs_in_with_a_safe_cookie(browser):
-    response = browser.sign_up("amy")
+def test_signup_logs_in_with_a_safe_cookie(webapp):
+    response = webapp.sign_up("amy")
     assert response.status_int == 303 and response.location.endswith("/dashboard")
     cookie = next(c for c in response.headers.getall("Set-Cookie")
                   if c.startswith(COOKIE_NAME))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    assert "amy" in browser.get("/dashboard").text
+    assert "amy" in webapp.get("/dashboard").text
 
 
 def test_session_cookie_is_secure_on_https(app_factory):
@@ -84,11 +84,11 @@ def test_session_cookie_is_secure_on_https(app_factory):
     ({"password": "short"}, "password", "at least 8"),
     ({"password": ""}, "password", "Choose a password"),
 ])
-def test_bad_signup_keeps_values_but_never_the_password(browser, web_site, fields, field,
+def test_bad_signup_keeps_values_but_never_the_password(webapp, web_site, fields, field,
                                                         message):
     values = {"username": "amy", "email": "amy@example.com", "password": "good-password",
               **fields}
-    page = browser.submit("/signup", values)
+    page = webapp.submit("/signup", values)
     assert page.status_int == 400
     error = re.search(rf'id="{field}-error" class="field-error">([^<]*)<', page.text)
     assert error and message in error.group(1)
@@ -106,8 +106,8 @@ def test_duplicate_username_is_refused_whatever_the_case(app_factory, web_site):
     assert page.status_int == 400
 
 
-def test_post_without_csrf_token_changes_nothing(browser, web_site):
-    browser.post("/signup", {"username": "amy", "email": "amy@example.com",
+def test_post_without_csrf_token_changes_nothing(webapp, web_site):
+    webapp.post("/signup", {"username": "amy", "email": "amy@example.com",
                              "password": "good-password"}, status=400)
     assert _user(web_site, "amy") is None
 

@@ -37,7 +37,8 @@ def _hides_everything(response, web_site, status):
 def _shows_details(response, status):
     assert response.status_int == status
     assert set(response.json["checks"]) == {"database", "data_dir", "free_disk", "authz",
-                                            "leftovers", "repositories", "backup"}
+                                            "leftovers", "repositories", "backup",
+                                            "jobs"}
 
 
 @pytest.mark.parametrize("headers", [
@@ -53,19 +54,19 @@ def test_outsiders_get_the_status_only(app_factory, with_token, failing, headers
     assert "no-store" in response.headers["Cache-Control"]
 
 
-def test_a_healthy_site_tells_outsiders_only_ok(admin_browser, browser, web_site):
+def test_a_healthy_site_tells_outsiders_only_ok(admin_webapp, webapp, web_site):
     # The operator's admin account wrote the site admins' authz file: all checks pass.
-    _shows_details(admin_browser.get("/_health"), 200)
-    _hides_everything(browser.get("/_health"), web_site, 200)
+    _shows_details(admin_webapp.get("/_health"), 200)
+    _hides_everything(webapp.get("/_health"), web_site, 200)
 
 
-def test_no_token_in_the_ini_opens_nothing(browser, web_site, failing):
+def test_no_token_in_the_ini_opens_nothing(webapp, web_site, failing):
     assert web_site.settings.health_token == ""
-    response = browser.get("/_health", headers={HEALTH_TOKEN_HEADER: ""}, status=503)
+    response = webapp.get("/_health", headers={HEALTH_TOKEN_HEADER: ""}, status=503)
     _hides_everything(response, web_site, 503)
 
 
-def test_a_signed_in_user_who_is_no_admin_gets_the_status_only(admin_browser, app_factory,
+def test_a_signed_in_user_who_is_no_admin_gets_the_status_only(admin_webapp, app_factory,
                                                               web_site, failing):
     amy = app_factory()
     amy.sign_up("amy")
@@ -79,14 +80,14 @@ def test_the_loopback_address_gets_the_details(app_factory, web_site, failing, a
     assert response.json["checks"]["backup"]["detail"].endswith(failing)
 
 
-def test_a_site_admin_gets_the_details(admin_browser, failing):
-    response = admin_browser.get("/_health", status=503)
+def test_a_site_admin_gets_the_details(admin_webapp, failing):
+    response = admin_webapp.get("/_health", status=503)
     _shows_details(response, 503)
     assert failing in response.json["checks"]["backup"]["detail"]
 
 
-def test_the_token_gets_the_details(browser, with_token, failing):
-    response = browser.get("/_health", headers={HEALTH_TOKEN_HEADER: TOKEN}, status=503)
+def test_the_token_gets_the_details(webapp, with_token, failing):
+    response = webapp.get("/_health", headers={HEALTH_TOKEN_HEADER: TOKEN}, status=503)
     _shows_details(response, 503)
     assert failing in response.text
 

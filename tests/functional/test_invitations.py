@@ -122,8 +122,8 @@ def test_invitation_needs_a_valid_email(app_factory, mailbox):
     assert mailbox.wait_for(1, timeout=0.5) == []
 
 
-def test_unknown_invitation_is_a_404(browser):
-    assert "Invitation not found" in browser.get("/invite/nothing-here", status=404).text
+def test_unknown_invitation_is_a_404(webapp):
+    assert "Invitation not found" in webapp.get("/invite/nothing-here", status=404).text
 
 
 def test_one_link_used_twice_at_once_admits_one(app_factory, web_site, mailbox, add_user):

@@ -1,7 +1,7 @@
 """Members and roles: who may change them, and what the services refuse."""
 import pytest
 
-from devjavu import authz
+from devjavu.authz import install
 from devjavu.projects import service
 
 
@@ -35,7 +35,7 @@ def test_owner_adds_changes_and_removes_members(project, web_site, mailbox):
     project.submit("/dashboard/demo/members", {"username": "bob", "role": "viewer"},
                    form_page="/dashboard/demo")
     assert _roles(web_site)["bob"] == "viewer"
-    assert "bob = r\n" in authz.authz_path(web_site.settings, "demo").read_text()
+    assert "bob = r\n" in install.authz_path(web_site.settings, "demo").read_text()
     notice = [m for m in mailbox.wait_for(1) if m["To"] == "bob@example.com"]
     assert notice and "viewer of demo" in notice[0]["Subject"]
     project.submit("/dashboard/demo/members/bob", {"role": "developer"},
@@ -44,7 +44,7 @@ def test_owner_adds_changes_and_removes_members(project, web_site, mailbox):
     project.submit("/dashboard/demo/members/bob", {"action": "remove"},
                    form_page="/dashboard/demo")
     assert "bob" not in _roles(web_site)
-    assert "bob" not in authz.authz_path(web_site.settings, "demo").read_text()
+    assert "bob" not in install.authz_path(web_site.settings, "demo").read_text()
 
 
 @pytest.mark.parametrize("fields,message", [

@@ -11,10 +11,10 @@ PAGES = ["/", "/signup", "/login", "/reset", "/logout", "/account", "/account/to
 
 
 @pytest.fixture
-def signed_in(admin_browser):
-    admin_browser.submit("/dashboard/new", {"name": "demo", "description": "",
+def signed_in(admin_webapp):
+    admin_webapp.submit("/dashboard/new", {"name": "demo", "description": "",
                                             "visibility": "public"})
-    return admin_browser
+    return admin_webapp
 
 
 def test_ids_are_unique_and_fields_labelled(signed_in):

@@ -16,8 +16,8 @@ from devjavu.models import AccessToken
 RESET_SENT = "on its way"
 
 
-def _ask(browser, email):
-    page = browser.submit("/reset", {"email": email})
+def _ask(webapp, email):
+    page = webapp.submit("/reset", {"email": email})
     assert page.status_int == 200 and RESET_SENT in page.text
     return page
 

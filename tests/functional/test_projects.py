@@ -3,13 +3,13 @@ import re
 
 import pytest
 
-from devjavu import authz
+from devjavu.authz import install
 from devjavu.projects import service
 
 
-def _create(browser, name, **fields):
+def _create(webapp, name, **fields):
     values = {"name": name, "description": "", "visibility": "public", **fields}
-    return browser.submit("/dashboard/new", values)
+    return webapp.submit("/dashboard/new", values)
 
 
 def _project(web_site, name):
@@ -19,9 +19,9 @@ def _project(web_site, name):
                                              project.deleted_at is not None)
 
 
-def test_create_project_shows_first_steps(browser, web_site):
-    browser.sign_up("amy")
-    response = _create(browser, "demo", description="Demo <b>app</b>", visibility="private")
+def test_create_project_shows_first_steps(webapp, web_site):
+    webapp.sign_up("amy")
+    response = _create(webapp, "demo", description="Demo <b>app</b>", visibility="private")
     assert response.status_int == 303
     page = response.follow()
     assert "svn checkout" in page.text and "/svn/demo" in page.text
@@ -29,7 +29,7 @@ def test_create_project_shows_first_steps(browser, web_site):
     assert "Demo &lt;b&gt;app&lt;/b&gt;" in page.text
     assert _project(web_site, "demo") == ("Demo <b>app</b>", True, False)
     assert web_site.settings.repository_path("demo").is_dir()
-    listing = browser.get("/dashboard")
+    listing = webapp.get("/dashboard")
     assert "demo" in listing.text and "owner" in listing.text and "private" in listing.text
 
 
@@ -37,9 +37,9 @@ def test_create_project_shows_first_steps(browser, web_site):
     ("svn", "reserved"), ("dashboard", "reserved"), ("x", "2 to 40"), ("Demo", "2 to 40"),
     ("a" * 41, "2 to 40"), ("", "Enter a project name"),
 ])
-def test_bad_names_are_refused_and_nothing_is_made(browser, web_site, name, message):
-    browser.sign_up("amy")
-    page = _create(browser, name, description="kept")
+def test_bad_names_are_refused_and_nothing_is_made(webapp, web_site, name, message):
+    webapp.sign_up("amy")
+    page = _create(webapp, name, description="kept")
     assert page.status_int == 400 and message in page.text
     assert "kept" in page.text
     assert not (web_site.settings.repos_dir / name).exists() or not name
@@ -47,28 +47,28 @@ def test_bad_names_are_refused_and_nothing_is_made(browser, web_site, name, mess
         assert service.list_projects(db) == []
 
 
-def test_duplicate_and_bad_visibility(browser):
-    browser.sign_up("amy")
-    _create(browser, "demo")
-    assert "already exists" in _create(browser, "demo").text
-    assert _create(browser, "other", visibility="secret").status_int == 400
+def test_duplicate_and_bad_visibility(webapp):
+    webapp.sign_up("amy")
+    _create(webapp, "demo")
+    assert "already exists" in _create(webapp, "demo").text
+    assert _create(webapp, "other", visibility="secret").status_int == 400
 
 
-def test_script_in_description_is_text_everywhere(browser):
-    browser.sign_up("amy")
-    _create(browser, "demo", description="<script>alert(1)</script>")
+def test_script_in_description_is_text_everywhere(webapp):
+    webapp.sign_up("amy")
+    _create(webapp, "demo", description="<script>alert(1)</script>")
     for url in ("/", "/dashboard", "/dashboard/demo"):
-        text = browser.get(url).text
+        text = webapp.get(url).text
         assert "<script>alert(1)</script>" not in text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in browser.get("/dashboard/demo").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in webapp.get("/dashboard/demo").text
 
 
-def test_change_description_and_visibility(browser, web_site):
-    browser.sign_up("amy")
-    _create(browser, "demo")
-    browser.submit("/dashboard/demo", {"description": "New words", "visibility": "private"})
+def test_change_description_and_visibility(webapp, web_site):
+    webapp.sign_up("amy")
+    _create(webapp, "demo")
+    webapp.submit("/dashboard/demo", {"description": "New words", "visibility": "private"})
     assert _project(web_site, "demo") == ("New words", True, False)
-    text = authz.authz_path(web_site.settings, "demo").read_text()
+    text = install.authz_path(web_site.settings, "demo").read_text()
     assert "* = r" not in text
     trac_ini = (web_site.settings.trac_env_path("demo") / "conf" / "trac.ini").read_text()
     assert "descr = New words" in trac_ini
@@ -104,31 +104,32 @@ def test_transfer_ownership(app_factory, web_site):
     assert "Delete demo" not in amy.get("/dashboard/demo").text
 
 
-def test_delete_needs_the_typed_name_and_goes_to_the_trash(browser, web_site):
-    browser.sign_up("amy")
-    _create(browser, "demo")
-    wrong = browser.submit("/dashboard/demo/delete", {"confirm_name": "dem"},
+def test_delete_needs_the_typed_name_and_goes_to_the_trash(webapp, web_site):
+    webapp.sign_up("amy")
+    _create(webapp, "demo")
+    wrong = webapp.submit("/dashboard/demo/delete", {"confirm_name": "dem"},
                            form_page="/dashboard/demo")
     assert wrong.status_int == 400 and "exactly" in wrong.text
     assert _project(web_site, "demo")[2] is False
-    browser.submit("/dashboard/demo/delete", {"confirm_name": "demo"},
+    webapp.submit("/dashboard/demo/delete", {"confirm_name": "demo"},
                    form_page="/dashboard/demo")
     assert _project(web_site, "demo")[2] is True
     assert not web_site.settings.repository_path("demo").exists()
     assert (web_site.settings.trash_dir / "demo" / "repository" / "format").exists()
-    assert browser.get("/dashboard/demo", status=404)
-    assert browser.get("/demo/", status=404)
-    assert "demo" not in browser.get("/dashboard").text
+    assert webapp.get("/dashboard/demo", status=404)
+    assert webapp.get("/demo/", status=404)
+    listed = webapp.get("/dashboard").text
+    assert 'href="/dashboard/demo"' not in listed and "Restore demo" in listed
     with web_site.unit_of_work() as db:
         from devjavu.projects import trash
         trash.restore_project(db, web_site.settings, "demo")
-    assert browser.get("/dashboard/demo").status_int == 200
-    assert "owner" in browser.get("/dashboard").text
+    assert webapp.get("/dashboard/demo").status_int == 200
+    assert "owner" in webapp.get("/dashboard").text
 
 
-def test_project_list_shows_size_and_last_commit(browser):
-    browser.sign_up("amy")
-    _create(browser, "demo")
-    page = browser.get("/dashboard")
+def test_project_list_shows_size_and_last_commit(webapp):
+    webapp.sign_up("amy")
+    _create(webapp, "demo")
+    page = webapp.get("/dashboard")
     assert re.search(r"\d+(\.\d)? (KB|MB)", page.text)
     assert "none yet" in page.text

@@ -20,27 +20,27 @@ def _idle_for(web_site, minutes):
             login.last_seen_at = utcnow() - timedelta(minutes=minutes)
 
 
-def test_a_sign_in_left_idle_past_the_timeout_ends(browser, web_site):
+def test_a_sign_in_left_idle_past_the_timeout_ends(webapp, web_site):
     assert web_site.settings.session_idle_minutes == 120
-    browser.sign_up("amy")
-    browser.submit("/dashboard/new", {"name": "demo", "description": "",
+    webapp.sign_up("amy")
+    webapp.submit("/dashboard/new", {"name": "demo", "description": "",
                                       "visibility": "private"})
     _idle_for(web_site, 119)
-    assert browser.get("/account").status_int == 200     # used in time: it goes on
+    assert webapp.get("/account").status_int == 200     # used in time: it goes on
     assert utcnow() - _last_seen(web_site) < timedelta(minutes=1)
     _idle_for(web_site, 121)
-    response = browser.get("/account")
+    response = webapp.get("/account")
     assert response.status_int == 303 and "/login?came_from=" in response.location
-    browser.get("/demo/", status=404)                    # Trac no longer knows amy
+    webapp.get("/demo/", status=404)                    # Trac no longer knows amy
 
 
-def test_last_seen_is_written_at_most_once_a_minute(browser, web_site):
-    browser.sign_up("amy")
+def test_last_seen_is_written_at_most_once_a_minute(webapp, web_site):
+    webapp.sign_up("amy")
     signed_in = _last_seen(web_site)
     for _ in range(3):
-        assert browser.get("/account").status_int == 200
+        assert webapp.get("/account").status_int == 200
     assert _last_seen(web_site) == signed_in
     _idle_for(web_site, 2)
     two_minutes_ago = _last_seen(web_site)
-    browser.get("/account")
+    webapp.get("/account")
     assert _last_seen(web_site) > two_minutes_ago

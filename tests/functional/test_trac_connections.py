@@ -10,7 +10,7 @@ PROJECTS = 15
 
 
 @pytest.mark.parametrize("site", ["sqlite"], indirect=True)
-def test_each_open_project_keeps_its_connection(site, make_user, browser, monkeypatch):
+def test_each_open_project_keeps_its_connection(site, make_user, webapp, monkeypatch):
     make_user("olga")
     with site.unit_of_work() as db:
         olga = users.get_user(db, "olga")
@@ -23,8 +23,8 @@ def test_each_open_project_keeps_its_connection(site, make_user, browser, monkey
                             self, *args, **kwargs))
     for _ in range(2):
         for i in range(PROJECTS):
-            browser.get(f"/proj{i:02d}/wiki/WikiStart", status=200)
+            webapp.get(f"/proj{i:02d}/wiki/WikiStart", status=200)
     first_pass = len(opened)
     for i in range(PROJECTS):
-        browser.get(f"/proj{i:02d}/wiki/WikiStart", status=200)
+        webapp.get(f"/proj{i:02d}/wiki/WikiStart", status=200)
     assert first_pass >= PROJECTS and len(opened) == first_pass

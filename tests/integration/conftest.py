@@ -1,7 +1,7 @@
 """One real Apache for the integration tests, on free loopback ports."""
 import pytest
 
-from tests.support.apache import RunningApache, admin
+from tests.support.apache import RunningApache, RunningSite, admin
 from tests.support.sitedir import SiteDir
 from tests.support.svnclient import SvnClient
 
@@ -14,21 +14,9 @@ PASSWORDS = {
 }
 
 
-class Site:
-    """The running site under test, with its CLI."""
-
-    def __init__(self, sitedir: SiteDir, apache: RunningApache):
-        self.dir = sitedir
-        self.apache = apache
-        self.http_url = sitedir.http_url
-        self.https_url = sitedir.https_url
-
-    def admin(self, *args, input=None, check=True):
-        return admin(self.dir, *args, input=input, check=check)
-
-
 @pytest.fixture(scope="session")
-def site():
+def running_site():
+    """The site most integration tests share: the users above, projects pub and priv."""
     sitedir = SiteDir()
     try:
         admin(sitedir, "migrate")
@@ -44,7 +32,7 @@ def site():
             admin(sitedir, "member", "add", project, "vic", "--role", "viewer")
         apache = RunningApache(sitedir)
         try:
-            yield Site(sitedir, apache)
+            yield RunningSite(sitedir, apache)
         finally:
             leftovers = apache.stop()
             assert not leftovers, f"Apache processes left running: {leftovers}"
@@ -53,5 +41,5 @@ def site():
 
 
 @pytest.fixture(scope="session")
-def svn(site, tmp_path_factory):
-    return SvnClient(site.http_url, tmp_path_factory.mktemp("svn"))
+def svn(running_site, tmp_path_factory):
+    return SvnClient(running_site.http_url, tmp_path_factory.mktemp("svn"))

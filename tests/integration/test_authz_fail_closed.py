@@ -15,11 +15,11 @@ BAD_NAME = "eve\n"
 
 
 @pytest.fixture(scope="module")
-def leaky(site):
+def leaky(running_site):
     """A public project of alice's, bob a developer of it."""
-    site.admin("project", "add", PROJECT, "--owner", "alice")
-    site.admin("member", "add", PROJECT, "bob", "--role", "developer")
-    return site.dir.data_dir / "repos" / PROJECT / "conf" / "authz"
+    running_site.admin("project", "add", PROJECT, "--owner", "alice")
+    running_site.admin("member", "add", PROJECT, "bob", "--role", "developer")
+    return running_site.dir.data_dir / "repos" / PROJECT / "conf" / "authz"
 
 
 def _bad_member_joins(site):
@@ -47,28 +47,28 @@ def _lists(svn, project, who=None):
     return svn.run("ls", svn.url(project), check=False, **credentials).returncode == 0
 
 
-def _authz_check_line(site):
-    result = site.admin("check", check=False)
+def _authz_check_line(running_site):
+    result = running_site.admin("check", check=False)
     return next(line for line in result.stdout.splitlines() if " authz: " in line)
 
 
-def test_a_project_whose_file_cannot_be_written_lets_no_one_in(site, svn, leaky):
+def test_a_project_whose_file_cannot_be_written_lets_no_one_in(running_site, svn, leaky):
     everyone = [None, "alice", "bob", "nora", "sam"]
     assert [_lists(svn, PROJECT, who) for who in everyone] == [True] * 5
-    as_run_user(site.dir.ini_path, _bad_member_joins)
+    as_run_user(running_site.dir.ini_path, _bad_member_joins)
     try:
-        as_run_user(site.dir.ini_path, _made_private)
+        as_run_user(running_site.dir.ini_path, _made_private)
         assert [_lists(svn, PROJECT, who) for who in everyone] == [False] * 5
         assert not leaky.exists()
         assert _lists(svn, "pub") and _lists(svn, "priv", "bob")    # the others unharmed
-        health = _authz_check_line(site)
+        health = _authz_check_line(running_site)
         assert health.startswith("FAIL") and PROJECT in health
-        assert "svn access to it is denied" in site.admin(
+        assert "svn access to it is denied" in running_site.admin(
             "authz", "regenerate", check=False).stderr
         assert not leaky.exists()
     finally:
-        site.admin("member", "remove", PROJECT, BAD_NAME)
-        as_run_user(site.dir.ini_path, _bad_member_disabled)
-    assert _authz_check_line(site).startswith("ok ")
+        running_site.admin("member", "remove", PROJECT, BAD_NAME)
+        as_run_user(running_site.dir.ini_path, _bad_member_disabled)
+    assert _authz_check_line(running_site).startswith("ok ")
     assert {who: _lists(svn, PROJECT, who) for who in everyone} == {
         None: False, "alice": True, "bob": True, "nora": False, "sam": True}

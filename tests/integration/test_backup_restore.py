@@ -17,34 +17,28 @@ from devjavu.settings import load_settings
 from tests.integration.conftest import PASSWORDS
 from tests.support.apache import RunningApache, admin
 from tests.support.sitedir import SiteDir
-from tests.support.trac import trac_shows_changeset
+from tests.support.trac import trac_form_post, trac_shows_changeset
 
 ALICE = ("alice", PASSWORDS["alice"])
 
 
-def _form_token(session, url):
-    return re.search(r'name="__FORM_TOKEN" value="([^"]+)"', session.get(url).text).group(1)
-
-
 @pytest.fixture(scope="module")
-def populated(site, svn):
+def populated(running_site, svn):
     """Wiki edit, ticket and attachment on `pub`, commits on both projects."""
     trac = requests.Session()
     trac.auth = ALICE
-    edit_url = f"{site.http_url}/pub/wiki/BackupPage?action=edit"
-    trac.post(f"{site.http_url}/pub/wiki/BackupPage", data={
-        "__FORM_TOKEN": _form_token(trac, edit_url), "action": "edit", "version": "0",
-        "text": "= Backed up =\nThis page must survive a restore.", "save": "Submit"})
-    ticket = trac.post(f"{site.http_url}/pub/newticket", data={
-        "__FORM_TOKEN": _form_token(trac, f"{site.http_url}/pub/newticket"),
-        "field_summary": "Restore me", "field_type": "defect", "submit": "Create"},
-        allow_redirects=False)
+    base = f"{running_site.http_url}/pub"
+    trac_form_post(trac, f"{base}/wiki/BackupPage?action=edit", {
+        "action": "edit", "version": "0",
+        "text": "= Backed up =\nThis page must survive a restore.", "save": "Submit"},
+        target_url=f"{base}/wiki/BackupPage")
+    ticket = trac_form_post(trac, f"{base}/newticket", {
+        "field_summary": "Restore me", "field_type": "defect", "submit": "Create"})
     ticket_path = re.search(r"/pub/ticket/\d+", ticket.headers["Location"]).group(0)
-    attach_url = f"{site.http_url}/pub/attachment/wiki/BackupPage/?action=new"
-    trac.post(f"{site.http_url}/pub/attachment/wiki/BackupPage/", data={
-        "__FORM_TOKEN": _form_token(trac, attach_url), "action": "new",
-        "realm": "wiki", "id": "BackupPage"},
-        files={"attachment": ("notes.txt", b"attached bytes\n", "text/plain")})
+    trac_form_post(trac, f"{base}/attachment/wiki/BackupPage/?action=new", {
+        "action": "new", "realm": "wiki", "id": "BackupPage"},
+        files={"attachment": ("notes.txt", b"attached bytes\n", "text/plain")},
+        target_url=f"{base}/attachment/wiki/BackupPage/")
     auth = {"user": "alice", "password": PASSWORDS["alice"]}
     for project in ("pub", "priv"):
         svn.run("mkdir", "-m", f"before backup {project}",
@@ -52,9 +46,9 @@ def populated(site, svn):
     return ticket_path
 
 
-def _same_backup_key(site) -> dict:
+def _same_backup_key(running_site) -> dict:
     """A site restored elsewhere needs the backup key of the site that took the backup."""
-    return {"devjavu.backup_key": str(load_settings(site.dir.ini_path).backup_key_path)}
+    return {"devjavu.backup_key": str(load_settings(running_site.dir.ini_path).backup_key_path)}
 
 
 def _svn_log(svn, base, project):
@@ -77,32 +71,32 @@ def _comparable(page: str, base: str) -> str:
     return re.sub(r'name="__FORM_TOKEN" value="[^"]*"', "", page)
 
 
-def test_backup_and_restore_round_trip(site, svn, populated):
-    result = site.admin("backup", "--quiet")
+def test_backup_and_restore_round_trip(running_site, svn, populated):
+    result = running_site.admin("backup", "--quiet")
     assert result.stdout == ""
-    backups = sorted(site.dir.backup_dir.glob("2*"))
+    backups = sorted(running_site.dir.backup_dir.glob("2*"))
     assert backups, result.stderr
     backup = backups[-1]
     for repository in ("pub", "priv"):
         subprocess.run(["svnadmin", "verify", "--quiet", str(backup / "repos" / repository)],
                        check=True)
-    before = _pages(site.http_url, populated)
+    before = _pages(running_site.http_url, populated)
     assert all(r.status_code == 200 for r in before.values()), \
         {p: r.status_code for p, r in before.items()}
 
-    restored = SiteDir(**_same_backup_key(site))
+    restored = SiteDir(**_same_backup_key(running_site))
     apache = None
     try:
         admin(restored, "restore", str(backup))
         apache = RunningApache(restored)
         for project in ("pub", "priv"):
             assert _svn_log(svn, restored.http_url, project) == \
-                _svn_log(svn, site.http_url, project)
+                _svn_log(svn, running_site.http_url, project)
         after = _pages(restored.http_url, populated)
         for path, response in before.items():
             assert after[path].status_code == 200, path
             assert _comparable(after[path].text, restored.http_url) == \
-                _comparable(response.text, site.http_url), path
+                _comparable(response.text, running_site.http_url), path
         assert after["/pub/raw-attachment/wiki/BackupPage/notes.txt"].content == \
             b"attached bytes\n"
         assert requests.get(restored.http_url + "/priv/", auth=("nora", PASSWORDS["nora"])
@@ -121,13 +115,13 @@ def test_backup_and_restore_round_trip(site, svn, populated):
         restored.remove()
 
 
-def test_restore_refuses_a_damaged_backup_or_a_used_data_dir(site, tmp_path):
-    site.admin("backup", "--quiet")
-    backup = sorted(site.dir.backup_dir.glob("2*"))[-1]
+def test_restore_refuses_a_damaged_backup_or_a_used_data_dir(running_site, tmp_path):
+    running_site.admin("backup", "--quiet")
+    backup = sorted(running_site.dir.backup_dir.glob("2*"))[-1]
     damaged = tmp_path / backup.name
     shutil.copytree(backup, damaged)
     (damaged / "repos" / "pub" / "format").write_text("9\n")
-    target = SiteDir(**_same_backup_key(site))
+    target = SiteDir(**_same_backup_key(running_site))
     try:
         refused = admin(target, "restore", str(damaged), check=False)
         assert refused.returncode == 1 and "damaged" in refused.stderr
@@ -139,7 +133,7 @@ def test_restore_refuses_a_damaged_backup_or_a_used_data_dir(site, tmp_path):
         target.remove()
 
 
-def test_backup_during_commits_is_consistent(site, svn):
+def test_backup_during_commits_is_consistent(running_site, svn):
     """Commits keep landing while the backup runs; every revision in it verifies."""
     stop = threading.Event()
     committed = []
@@ -154,12 +148,12 @@ def test_backup_during_commits_is_consistent(site, svn):
     committer.start()
     try:
         time.sleep(0.5)
-        site.admin("backup", "--quiet")
+        running_site.admin("backup", "--quiet")
     finally:
         stop.set()
         committer.join()
     assert committed and all(code == 0 for code in committed)
-    backup = sorted(site.dir.backup_dir.glob("2*"))[-1]
+    backup = sorted(running_site.dir.backup_dir.glob("2*"))[-1]
     manifest = json.loads((backup / "manifest.json").read_text())
     for project in manifest["projects"]:
         repository = backup / "repos" / project["name"]
@@ -217,16 +211,16 @@ ALTERATIONS = {
 
 
 @pytest.mark.parametrize("alteration", sorted(ALTERATIONS))
-def test_restore_refuses_an_altered_backup_and_writes_nothing(site, tmp_path, alteration):
+def test_restore_refuses_an_altered_backup_and_writes_nothing(running_site, tmp_path, alteration):
     alter, resign, message = ALTERATIONS[alteration]
-    site.admin("backup", "--quiet")
-    backup = sorted(site.dir.backup_dir.glob("2*"))[-1]
+    running_site.admin("backup", "--quiet")
+    backup = sorted(running_site.dir.backup_dir.glob("2*"))[-1]
     altered = tmp_path / backup.name
     shutil.copytree(backup, altered, symlinks=True)
     alter(altered)
     if resign:
-        sign(altered, read_key(load_settings(site.dir.ini_path).backup_key_path))
-    target = SiteDir(**_same_backup_key(site))
+        sign(altered, read_key(load_settings(running_site.dir.ini_path).backup_key_path))
+    target = SiteDir(**_same_backup_key(running_site))
     try:
         refused = admin(target, "restore", str(altered), check=False)
         assert refused.returncode == 1 and message in refused.stderr, refused.stderr
@@ -236,9 +230,9 @@ def test_restore_refuses_an_altered_backup_and_writes_nothing(site, tmp_path, al
         target.remove()
 
 
-def test_a_backup_is_roots_alone(site):
-    site.admin("backup", "--quiet")
-    settings = load_settings(site.dir.ini_path)
+def test_a_backup_is_roots_alone(running_site):
+    running_site.admin("backup", "--quiet")
+    settings = load_settings(running_site.dir.ini_path)
     backup = sorted(settings.backup_dir.glob("2*"))[-1]
     for directory, dirs, files in os.walk(backup):
         for name in [".", *dirs, *files]:

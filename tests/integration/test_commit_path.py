@@ -9,9 +9,9 @@ from tests.support.processes import processes_naming
 PROJECT = "swift"
 
 
-def test_a_commit_starts_no_process_and_the_next_page_shows_it(site, svn):
-    site.admin("project", "add", PROJECT, "--owner", "alice")
-    trac_env = site.dir.data_dir / "trac" / PROJECT
+def test_a_commit_starts_no_process_and_the_next_page_shows_it(running_site, svn):
+    running_site.admin("project", "add", PROJECT, "--owner", "alice")
+    trac_env = running_site.dir.data_dir / "trac" / PROJECT
     url = svn.url(PROJECT)
     # Trac's database held by someone else, as a long sync or a copy might hold it: a
     # commit that waited for Trac, or started anything that does, would show it here.
@@ -26,7 +26,7 @@ def test_a_commit_starts_no_process_and_the_next_page_shows_it(site, svn):
         holder.close()
     assert svn.youngest(PROJECT) == 3
     # No retries: the first page after the commits has every one of them.
-    timeline = requests.get(f"{site.http_url}/{PROJECT}/timeline")
+    timeline = requests.get(f"{running_site.http_url}/{PROJECT}/timeline")
     assert all(f"Make {d}" in timeline.text for d in ("trunk", "branches", "tags"))
-    assert requests.get(f"{site.http_url}/{PROJECT}/changeset/3").status_code == 200
-    assert not (site.dir.data_dir / "repos" / PROJECT / "hooks" / "post-commit").exists()
+    assert requests.get(f"{running_site.http_url}/{PROJECT}/changeset/3").status_code == 200
+    assert not (running_site.dir.data_dir / "repos" / PROJECT / "hooks" / "post-commit").exists()

@@ -12,15 +12,15 @@ from tests.integration.conftest import PASSWORDS
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="only root switches users")
 
 
-def test_no_other_account_can_read_the_sites_data(site, svn):
+def test_no_other_account_can_read_the_sites_data(running_site, svn):
     """After a real run (commits, Trac pages, a backup), nothing in the data directory,
     Apache's logs, the key or the backups is open to group or others."""
     auth = {"user": "alice", "password": PASSWORDS["alice"]}
     svn.run("mkdir", "-m", "modes", svn.url("priv", "modes-check"), **auth)
-    assert requests.get(f"{site.http_url}/priv/wiki/WikiStart",
+    assert requests.get(f"{running_site.http_url}/priv/wiki/WikiStart",
                         auth=("alice", PASSWORDS["alice"])).status_code == 200
-    site.admin("backup", "--quiet")
-    settings = load_settings(site.dir.ini_path)
+    running_site.admin("backup", "--quiet")
+    settings = load_settings(running_site.dir.ini_path)
     open_to_others = []
     for root in (settings.data_dir, settings.log_dir, settings.ssl_dir):
         for directory, dirs, files in os.walk(root):

@@ -18,9 +18,11 @@ from tests.support.sitedir import SiteDir
 from tests.support.svnclient import SvnClient
 
 PASSWORDS = {"olga": "olga-secret-12", "gus": "gus-secret-123", "vic": "vic-secret-123",
-             "pat": "pat-secret-123", "quinn": "quinn-secret-12"}
+             "pat": "pat-secret-123", "quinn": "quinn-secret-12", "sam": "sam-secret-1234"}
 PROXY = "127.0.0.2"
 GUESSES = 40
+# A wait this long outlasts any one svn command, however busy the machine.
+SURE_WAIT_SECONDS = 8
 UNKNOWN_TOKEN = "djv_aaaaaaaaaaaa_" + "b" * 43
 # Prepended to the svn auth provider: one line per argon2 verification in Apache's
 # children, the real verification still done.
@@ -54,32 +56,15 @@ def _start():
     return sitedir, RunningApache(sitedir), Site.from_ini(sitedir.ini_path)
 
 
-def _site():
-    sitedir, apache, site = _start()
-    try:
-        yield sitedir, site
-    finally:
-        site.dispose()
-        apache.stop()
-        sitedir.remove()
-
-
 @pytest.fixture(scope="module")
 def guessed():
-    """A site for this module: nothing fails on it from 127.0.0.1, the address the svn
-    client's guesses come from, which have a site of their own (`svn_guessed`)."""
-    yield from _site()
-
-
-@pytest.fixture
-def svn_guessed():
-    yield from _site()
-
-
-@pytest.fixture
-def counted():
-    """A site whose svn auth provider counts argon2 verifications in a file."""
-    for sitedir, site in _site():
+    """One site for this module, whose svn auth provider counts argon2 verifications in
+    a file (the script is changed before any svn request: each child loads it at its
+    first). Each test fails from addresses of its own, so that one test's failures never
+    hold back another's; the svn client's guesses can only come from 127.0.0.1, so the
+    test that makes them runs last."""
+    sitedir, apache, site = _start()
+    try:
         admin(sitedir, "user", "add", "dora", "--email", "dora@example.com",
               input="dora-secret-12\n")
         admin(sitedir, "member", "add", "secret", "dora", "--role", "developer")
@@ -88,10 +73,13 @@ def counted():
         calls = sitedir.root / "verifications.txt"
         calls.touch()
         calls.chmod(0o666)
-        # No svn request has been made yet: each child loads the script at its first.
         script.write_text(COUNTING_VERIFICATIONS.format(calls=str(calls))
                           + script.read_text())
-        yield sitedir, calls
+        yield sitedir, site, calls
+    finally:
+        site.dispose()
+        apache.stop()
+        sitedir.remove()
 
 
 def _failures(site, username) -> list[tuple[str, str]]:
@@ -117,30 +105,8 @@ def _svn(sitedir, address, username, password):
                                         auth=(username, password), headers={"Depth": "0"})
 
 
-def test_svn_guesses_wait_and_then_the_right_password_works(svn_guessed, tmp_path):
-    sitedir, site = svn_guessed
-    svn = SvnClient(sitedir.http_url, tmp_path)
-    # The client sends a refused password again (two requests here): one guess.
-    assert svn.run("ls", svn.url("secret"), user="gus", password="guess-first",
-                   check=False).returncode != 0
-    assert len(_failures(site, "gus")) == 1
-    for n in range(GUESSES):
-        guess = svn.run("ls", svn.url("secret"), user="gus", password=f"guess-{n:03d}",
-                        check=False)
-        assert guess.returncode != 0
-    refused = svn.run("ls", svn.url("secret"), user="gus", password=PASSWORDS["gus"],
-                      check=False)
-    assert refused.returncode != 0 and "E215004" in refused.stderr, refused.stderr
-    failures = _failures(site, "gus")
-    # Held back attempts were neither checked nor counted.
-    assert throttle.FROM_ADDRESS_TO_ACCOUNT.free_failures <= len(failures) < GUESSES
-    assert set(failures) == {("127.0.0.1", "svn")}
-    time.sleep(_wait(site, "gus", "127.0.0.1"))
-    svn.run("ls", svn.url("secret"), user="gus", password=PASSWORDS["gus"])
-
-
 def test_trac_guesses_get_429_until_the_delay_has_passed(guessed):
-    sitedir, site = guessed
+    sitedir, site, _ = guessed
     statuses = [_trac(sitedir, "127.0.0.4", "gus", f"guess-{n:03d}").status_code
                 for n in range(GUESSES)]
     assert set(statuses) == {401, 429} and statuses[:5] == [401] * 5, statuses
@@ -154,7 +120,7 @@ def test_trac_guesses_get_429_until_the_delay_has_passed(guessed):
 
 
 def test_a_flood_against_someone_else_does_not_lock_them_out(guessed, tmp_path):
-    sitedir, site = guessed
+    sitedir, site, _ = guessed
     for n in range(GUESSES):
         assert _svn(sitedir, "127.0.0.3", "vic", f"guess-{n:03d}").status_code == 401
         assert _trac(sitedir, "127.0.0.3", "vic", f"guess-{n:03d}").status_code in (401,
@@ -167,7 +133,7 @@ def test_a_flood_against_someone_else_does_not_lock_them_out(guessed, tmp_path):
 
 
 def test_a_forged_forwarded_for_neither_resets_the_count_nor_reaches_the_log(guessed):
-    sitedir, site = guessed
+    sitedir, site, _ = guessed
     for n in range(GUESSES):
         _trac(sitedir, "127.0.0.5", "pat", f"guess-{n:03d}",
               **{"X-Forwarded-For": f"198.51.100.{n}"})
@@ -179,7 +145,7 @@ def test_a_forged_forwarded_for_neither_resets_the_count_nor_reaches_the_log(gue
 
 
 def test_a_trusted_proxy_is_believed_about_the_address_it_forwards(guessed):
-    sitedir, site = guessed
+    sitedir, site, _ = guessed
     forged_then_real = {"X-Forwarded-For": "6.6.6.6, 203.0.113.9"}
     for n in range(GUESSES):
         _trac(sitedir, PROXY, "quinn", f"guess-{n:03d}", **forged_then_real)
@@ -191,10 +157,10 @@ def test_a_trusted_proxy_is_believed_about_the_address_it_forwards(guessed):
                  **{"X-Forwarded-For": "203.0.113.10"}).status_code == 200
 
 
-def test_svn_spends_one_verification_on_unknown_and_disabled_accounts(counted):
+def test_svn_spends_one_verification_on_unknown_and_disabled_accounts(guessed):
     """Counted in Apache's children, not timed: before, an unknown name was answered
     without one (about 1 ms against 20 ms), which told who has an account."""
-    sitedir, calls = counted
+    sitedir, _, calls = guessed
     attempts = [("olga", "a-wrong-password"), ("nobody", "a-wrong-password"),
                 ("dora", "dora-secret-12"), ("olga", UNKNOWN_TOKEN),
                 ("nobody", UNKNOWN_TOKEN)]
@@ -210,3 +176,32 @@ def test_svn_spends_one_verification_on_unknown_and_disabled_accounts(counted):
                               auth=("olga", PASSWORDS["olga"]), headers={"Depth": "0"})
         assert answer.status_code == 207
     assert len(calls.read_text().splitlines()) - before == 1
+
+
+def test_svn_guesses_wait_and_then_the_right_password_works(guessed, tmp_path):
+    """Last in this module: its guesses come from 127.0.0.1."""
+    sitedir, site, _ = guessed
+    svn = SvnClient(sitedir.http_url, tmp_path)
+    # The client sends a refused password again (two requests here): one guess.
+    assert svn.run("ls", svn.url("secret"), user="sam", password="guess-first",
+                   check=False).returncode != 0
+    assert len(_failures(site, "sam")) == 1
+    for n in range(GUESSES):
+        guess = svn.run("ls", svn.url("secret"), user="sam", password=f"guess-{n:03d}",
+                        check=False)
+        assert guess.returncode != 0
+    # The right password must come while a wait runs: on a busy machine one svn command
+    # can outlast a short one. More counted guesses (each after the wait) lengthen it.
+    while _wait(site, "sam", "127.0.0.1") < SURE_WAIT_SECONDS:
+        time.sleep(_wait(site, "sam", "127.0.0.1"))
+        assert svn.run("ls", svn.url("secret"), user="sam", password="guess-more",
+                       check=False).returncode != 0
+    refused = svn.run("ls", svn.url("secret"), user="sam", password=PASSWORDS["sam"],
+                      check=False)
+    assert refused.returncode != 0 and "E215004" in refused.stderr, refused.stderr
+    failures = _failures(site, "sam")
+    # Held back attempts were neither checked nor counted.
+    assert throttle.FROM_ADDRESS_TO_ACCOUNT.free_failures <= len(failures) < GUESSES
+    assert set(failures) == {("127.0.0.1", "svn")}
+    time.sleep(_wait(site, "sam", "127.0.0.1"))
+    svn.run("ls", svn.url("secret"), user="sam", password=PASSWORDS["sam"])

@@ -47,6 +47,7 @@ class Tally:
     http: list = field(default_factory=list)        # (what, status, seconds)
     commits: list = field(default_factory=list)     # (project, path, ok, seconds, error)
     tickets: list = field(default_factory=list)     # (project, number, summary)
+    odd: list = field(default_factory=list)         # (what, status, page's title)
 
     def add(self, kind: str, item) -> None:
         with self.lock:
@@ -132,9 +133,13 @@ def _reader(n: int, sitedir, deadline: float, tally: Tally) -> None:
     session = requests.Session()
     while time.monotonic() < deadline:
         path = f"/{chooser.choice(PROJECTS)}{chooser.choice(READER_PATHS)}"
-        _, status, seconds = _timed_request(lambda: session.get(sitedir.http_url + path,
-                                                                timeout=HANG_SECONDS * 4))
+        response, status, seconds = _timed_request(
+            lambda: session.get(sitedir.http_url + path, timeout=HANG_SECONDS * 4))
         tally.add("http", (f"GET {path}", status, seconds))
+        if response is not None and status not in (200, 303):
+            # What the page said: the reason, when this test fails.
+            tally.add("odd", (f"GET {path}", status, " ".join(re.findall(
+                r'<(?:title|p class="message")[^>]*>([^<]*)<', response.text))[:300]))
 
 
 def _dashboard_user(n: int, sitedir, deadline: float, tally: Tally) -> None:
@@ -142,9 +147,13 @@ def _dashboard_user(n: int, sitedir, deadline: float, tally: Tally) -> None:
     chooser = random.Random(100 + n)
     while time.monotonic() < deadline:
         path = chooser.choice(["/dashboard", f"/dashboard/{chooser.choice(PROJECTS)}"])
-        _, status, seconds = _timed_request(lambda: session.get(sitedir.http_url + path,
-                                                                timeout=HANG_SECONDS * 4))
+        response, status, seconds = _timed_request(
+            lambda: session.get(sitedir.http_url + path, timeout=HANG_SECONDS * 4))
         tally.add("http", (f"GET {path}", status, seconds))
+        if response is not None and status not in (200, 303):
+            # What the page said: the reason, when this test fails.
+            tally.add("odd", (f"GET {path}", status, " ".join(re.findall(
+                r'<(?:title|p class="message")[^>]*>([^<]*)<', response.text))[:300]))
 
 
 def _ticket_creator(n: int, sitedir, deadline: float, tally: Tally) -> None:
@@ -216,8 +225,8 @@ def test_peak_hour_loses_nothing_and_piles_nothing_up(load_site, capsys):
     assert failed == [], failed[:5]
     assert commits_ok, "no commit went through"
     unexpected = [(what, status) for what, status, _ in tally.http if status not in (200, 303)]
-    assert unexpected == [], ({s: statuses.count(s) for s in set(statuses)}, unexpected[:10],
-                              apache.error_lines())
+    assert unexpected == [], ({s: statuses.count(s) for s in set(statuses)}, tally.odd[:5],
+                              unexpected[:10], apache.error_lines())
     assert slowest < HANG_SECONDS
     # Nothing lost: every commit a client saw succeed is in its repository, every ticket
     # a client saw created is in its Trac.
@@ -234,8 +243,12 @@ def test_peak_hour_loses_nothing_and_piles_nothing_up(load_site, capsys):
     # its daemons' memory stay within what serving this load needs.
     assert processes_naming(str(sitedir.data_dir / "trac")) == []
     assert processes_end <= max(samples) and max(samples) <= processes_warm + 8
-    for pid, warm in rss_warm.items():
-        assert rss_end.get(pid, 0) - warm < 150 * 1024, (pid, warm, rss_end)
+    # Memory is compared with the warmest daemon at warm-up: on a slow machine one daemon
+    # may not yet have opened every project's environment 15 s in, and filling its cache
+    # is not growth. Growth over time is test_soak's measure.
+    warmest = max(rss_warm.values())
+    for pid, end in rss_end.items():
+        assert end - warmest < 150 * 1024, (pid, rss_warm, rss_end)
     # Nothing outlives the site: 5 s after SIGTERM (what Ctrl-C on `make run` sends),
     # no process of it, or naming its data directory, is left.
     family = apache.descendants()

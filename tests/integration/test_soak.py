@@ -11,6 +11,8 @@ from tests.support.apache import RunningApache, admin
 from tests.support.populate import create_projects
 from tests.support.sitedir import SiteDir
 
+pytestmark = pytest.mark.slow
+
 PROJECTS = [f"soak{i:03d}" for i in range(200)]
 TOTAL_REQUESTS = 20_000
 WARM_UP = 5_000

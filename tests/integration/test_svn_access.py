@@ -53,75 +53,75 @@ def test_wrong_password_cannot_read_private(svn):
     assert listing.returncode != 0
 
 
-def test_private_repository_answers_outsiders_like_a_missing_one(site):
+def test_private_repository_answers_outsiders_like_a_missing_one(running_site):
     for auth in (None, ("nora", PASSWORDS["nora"])):
-        private = requests.request("PROPFIND", f"{site.http_url}/svn/priv/", auth=auth,
+        private = requests.request("PROPFIND", f"{running_site.http_url}/svn/priv/", auth=auth,
                                    headers={"Depth": "0"})
-        missing = requests.request("PROPFIND", f"{site.http_url}/svn/no-such-project/",
+        missing = requests.request("PROPFIND", f"{running_site.http_url}/svn/no-such-project/",
                                    auth=auth, headers={"Depth": "0"})
         assert private.status_code in (401, 403)
         assert (private.status_code, private.text) == (missing.status_code, missing.text)
 
 
-def test_checkout_commit_move_and_copy_over_https(site, svn):
+def test_checkout_commit_move_and_copy_over_https(running_site, svn):
     auth = {"user": "bob", "password": PASSWORDS["bob"]}
-    wc = svn.checkout("pub", base=site.https_url, **auth)
+    wc = svn.checkout("pub", base=running_site.https_url, **auth)
     svn.add_file(wc, "src/hello.txt", "hello\n")
     svn.commit(wc, "add hello", **auth)
     svn.run("move", str(wc / "src" / "hello.txt"), str(wc / "src" / "moved.txt"))
     svn.commit(wc, "move it", **auth)
-    svn.run("copy", "-m", "copy by URL", svn.url("pub", "src/moved.txt", site.https_url),
-            svn.url("pub", "src/copied.txt", site.https_url), **auth)
-    svn.run("move", "-m", "move by URL", svn.url("pub", "src/copied.txt", site.https_url),
-            svn.url("pub", "src/renamed.txt", site.https_url), **auth)
-    listing = svn.run("ls", svn.url("pub", "src", site.https_url), **auth).stdout.split()
+    svn.run("copy", "-m", "copy by URL", svn.url("pub", "src/moved.txt", running_site.https_url),
+            svn.url("pub", "src/copied.txt", running_site.https_url), **auth)
+    svn.run("move", "-m", "move by URL", svn.url("pub", "src/copied.txt", running_site.https_url),
+            svn.url("pub", "src/renamed.txt", running_site.https_url), **auth)
+    listing = svn.run("ls", svn.url("pub", "src", running_site.https_url), **auth).stdout.split()
     assert listing == ["moved.txt", "renamed.txt"]
     svn.run("update", str(wc), **auth)
     assert (wc / "src" / "renamed.txt").read_text() == "hello\n"
 
 
-def test_membership_change_is_enforced_at_once(site, svn):
-    site.admin("member", "add", "priv", "nora", "--role", "viewer")
+def test_membership_change_is_enforced_at_once(running_site, svn):
+    running_site.admin("member", "add", "priv", "nora", "--role", "viewer")
     try:
         assert svn.run("ls", svn.url("priv"), user="nora",
                        password=PASSWORDS["nora"]).returncode == 0
     finally:
-        site.admin("member", "remove", "priv", "nora")
+        running_site.admin("member", "remove", "priv", "nora")
     listing = svn.run("ls", svn.url("priv"), user="nora", password=PASSWORDS["nora"],
                       check=False)
     assert listing.returncode != 0
 
 
-def test_disabled_account_and_changed_password_stop_working_at_once(site, svn):
-    site.admin("user", "add", "dora", "--email", "dora@example.com",
+def test_disabled_account_and_changed_password_stop_working_at_once(running_site, svn):
+    running_site.admin("user", "add", "dora", "--email", "dora@example.com",
                input="dora-secret-1\n")
-    site.admin("member", "add", "priv", "dora", "--role", "developer")
+    running_site.admin("member", "add", "priv", "dora", "--role", "developer")
     assert svn.run("ls", svn.url("priv"), user="dora", password="dora-secret-1"
                    ).returncode == 0
-    site.admin("user", "passwd", "dora", input="dora-secret-2\n")
+    running_site.admin("user", "passwd", "dora", input="dora-secret-2\n")
     assert svn.run("ls", svn.url("priv"), user="dora", password="dora-secret-1",
                    check=False).returncode != 0
     assert svn.run("ls", svn.url("priv"), user="dora", password="dora-secret-2"
                    ).returncode == 0
-    site.admin("user", "disable", "dora")
+    running_site.admin("user", "disable", "dora")
     assert svn.run("ls", svn.url("priv"), user="dora", password="dora-secret-2",
                    check=False).returncode != 0
 
 
-def test_site_admin_gets_and_loses_access_at_once_with_one_file_rewritten(site, svn):
+def test_site_admin_gets_and_loses_access_at_once_with_one_file_rewritten(running_site, svn):
     """Site admins are one group in the shared groups file: making someone a site admin,
     or revoking it in /admin, is enforced by Apache at once, and no project's own authz
     file is rewritten."""
-    project_file = site.dir.data_dir / "repos" / "priv" / "conf" / "authz"
+    project_file = running_site.dir.data_dir / "repos" / "priv" / "conf" / "authz"
     before = project_file.read_bytes()
-    site.admin("user", "add", "ada", "--email", "ada@example.com", "--admin",
+    running_site.admin("user", "add", "ada", "--email", "ada@example.com", "--admin",
                input="ada-secret-123\n")
     ada = {"user": "ada", "password": "ada-secret-123"}
     made = svn.run("mkdir", "-m", "by a site admin", svn.url("priv", "by-ada"), **ada,
                    check=False)
     assert made.returncode == 0, made.stderr
-    web = signed_in(site.http_url, "sam", PASSWORDS["sam"])
-    revoked = post_form(web, site.http_url, "/admin/users", "/admin/users/ada",
+    web = signed_in(running_site.http_url, "sam", PASSWORDS["sam"])
+    revoked = post_form(web, running_site.http_url, "/admin/users", "/admin/users/ada",
                         action="revoke-admin")
     assert "ada is no longer a site admin." in revoked.text
     listing = svn.run("ls", svn.url("priv"), **ada, check=False)
@@ -130,7 +130,7 @@ def test_site_admin_gets_and_loses_access_at_once_with_one_file_rewritten(site, 
     assert project_file.read_bytes() == before
     # A membership change in the dashboard rewrites the project's own file, validated in
     # the mod_wsgi daemon (Subversion's parser runs in it).
-    post_form(web, site.http_url, "/dashboard/priv/members", "/dashboard/priv/members",
+    post_form(web, running_site.http_url, "/dashboard/priv/members", "/dashboard/priv/members",
               username="ada", role="viewer")
     assert "ada = r\n" in project_file.read_text()
     assert svn.run("ls", svn.url("priv"), **ada).returncode == 0

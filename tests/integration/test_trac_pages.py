@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from tests.integration.conftest import PASSWORDS
-from tests.support.trac import trac_shows_changeset
+from tests.support.trac import trac_form_post, trac_shows_changeset
 
 
 def _auth(who):
@@ -14,14 +14,14 @@ def _auth(who):
 
 
 @pytest.fixture(scope="module")
-def committed(site, svn):
+def committed(running_site, svn):
     """A revision in `pub`, so the browser, changeset and timeline have something."""
     auth = {"user": "alice", "password": PASSWORDS["alice"]}
     wc = svn.checkout("pub", **auth)
     svn.add_file(wc, "trunk/README.txt", "Read me.\n")
     svn.commit(wc, "Add the README for the timeline", **auth)
     revision = svn.youngest("pub", **auth)
-    assert trac_shows_changeset(site.http_url, "pub", revision)
+    assert trac_shows_changeset(running_site.http_url, "pub", revision)
     return revision
 
 
@@ -35,8 +35,8 @@ def committed(site, svn):
     ("/pub/roadmap", "Roadmap"),
     ("/pub/search?q=README", "Search"),
 ])
-def test_trac_pages_on_the_short_url(site, committed, path, marker):
-    response = requests.get(site.http_url + path)
+def test_trac_pages_on_the_short_url(running_site, committed, path, marker):
+    response = requests.get(running_site.http_url + path)
     assert response.status_code == 200, response.text[:2000]
     assert marker in response.text
     # Links stay on the short URL and static files come from /chrome/common/.
@@ -45,14 +45,14 @@ def test_trac_pages_on_the_short_url(site, committed, path, marker):
     assert "/projects/" not in response.text
 
 
-def test_commit_shows_in_changeset_within_seconds(site, committed):
-    response = requests.get(f"{site.http_url}/pub/changeset/{committed}")
+def test_commit_shows_in_changeset_within_seconds(running_site, committed):
+    response = requests.get(f"{running_site.http_url}/pub/changeset/{committed}")
     assert response.status_code == 200
     assert "Add the README for the timeline" in response.text
 
 
-def test_trac_static_files_are_served_by_apache(site):
-    response = requests.get(f"{site.http_url}/chrome/common/css/trac.css")
+def test_trac_static_files_are_served_by_apache(running_site):
+    response = requests.get(f"{running_site.http_url}/chrome/common/css/trac.css")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/css")
 
@@ -62,8 +62,8 @@ def test_trac_static_files_are_served_by_apache(site):
     ("/projects/pub/trac", "", "/pub/"),
     ("/trac/pub/timeline", "daysback=3&authors=x", "/pub/timeline?daysback=3&authors=x"),
 ])
-def test_legacy_urls_redirect_permanently(site, path, query, target):
-    url = site.http_url + path + (f"?{query}" if query else "")
+def test_legacy_urls_redirect_permanently(running_site, path, query, target):
+    url = running_site.http_url + path + (f"?{query}" if query else "")
     response = requests.get(url, allow_redirects=False)
     assert response.status_code == 301
     assert response.headers["Location"].endswith(target)
@@ -74,8 +74,8 @@ def test_legacy_urls_redirect_permanently(site, path, query, target):
     "/trac/%0d%0aSet-Cookie:%20x=1/", "/trac/pub%0a/", "/trac//evil.example/",
     "/trac/%2F%2Fevil.example/", "/trac/caf%C3%A9/", "/projects/%E2%80%8Epub/trac/",
 ])
-def test_legacy_attack_urls_are_not_redirected(site, path):
-    response = requests.get(site.http_url + path, allow_redirects=False)
+def test_legacy_attack_urls_are_not_redirected(running_site, path):
+    response = requests.get(running_site.http_url + path, allow_redirects=False)
     assert response.status_code == 404 and "Location" not in response.headers
 
 
@@ -84,8 +84,8 @@ def test_legacy_attack_urls_are_not_redirected(site, path):
     ("/trac/pub//evil.example/", "/pub/evil.example/"),     # Apache merges slashes
     ("/projects/pub/trac/wiki/%09%0d%0a", "/pub/wiki/%09%0D%0A"),
 ])
-def test_legacy_location_stays_on_the_site(site, path, location):
-    response = requests.get(site.http_url + path + "?next=%5Cevil", allow_redirects=False)
+def test_legacy_location_stays_on_the_site(running_site, path, location):
+    response = requests.get(running_site.http_url + path + "?next=%5Cevil", allow_redirects=False)
     assert response.status_code == 301
     assert response.headers["Location"].endswith(location + "?next=%5Cevil")
     assert urlsplit(response.headers["Location"]).hostname in (None, "127.0.0.1")
@@ -93,11 +93,11 @@ def test_legacy_location_stays_on_the_site(site, path, location):
 
 @pytest.mark.parametrize("who,status", [(None, 404), ("nora", 404), ("vic", 200),
                                         ("bob", 200), ("alice", 200), ("sam", 200)])
-def test_private_trac_is_a_404_to_outsiders(site, who, status):
-    response = requests.get(f"{site.http_url}/priv/wiki/WikiStart", auth=_auth(who))
+def test_private_trac_is_a_404_to_outsiders(running_site, who, status):
+    response = requests.get(f"{running_site.http_url}/priv/wiki/WikiStart", auth=_auth(who))
     assert response.status_code == status
     if status == 404:
-        missing = requests.get(f"{site.http_url}/no-such-project/wiki/WikiStart",
+        missing = requests.get(f"{running_site.http_url}/no-such-project/wiki/WikiStart",
                                auth=_auth(who))
         assert missing.status_code == 404
         assert _neutral(missing.text, "no-such-project") == _neutral(response.text, "priv")
@@ -110,8 +110,8 @@ def _neutral(page: str, name: str) -> str:
     return page.replace(f"%2F{name}%2F", "%2FX%2F")
 
 
-def test_wrong_password_is_refused(site):
-    response = requests.get(f"{site.http_url}/pub/", auth=("alice", "wrong-password"))
+def test_wrong_password_is_refused(running_site):
+    response = requests.get(f"{running_site.http_url}/pub/", auth=("alice", "wrong-password"))
     assert response.status_code == 401
 
 
@@ -126,46 +126,43 @@ PERMISSIONS = [
 
 @pytest.mark.parametrize("path,allowed,refusal", PERMISSIONS)
 @pytest.mark.parametrize("who", [None, "nora", "vic", "bob", "alice", "sam"])
-def test_trac_permissions_follow_roles(site, path, allowed, refusal, who):
-    response = requests.get(site.http_url + path, auth=_auth(who))
+def test_trac_permissions_follow_roles(running_site, path, allowed, refusal, who):
+    response = requests.get(running_site.http_url + path, auth=_auth(who))
     assert response.status_code == (200 if who in allowed else refusal), \
         response.text[:500]
 
 
-def test_logged_in_user_is_shown_in_trac(site):
-    response = requests.get(f"{site.http_url}/pub/", auth=_auth("bob"))
+def test_logged_in_user_is_shown_in_trac(running_site):
+    response = requests.get(f"{running_site.http_url}/pub/", auth=_auth("bob"))
     assert re.search(r"logged in as\s*<span[^>]*>\s*bob", response.text)
 
 
-def test_viewer_creates_a_ticket(site):
+def test_viewer_creates_a_ticket(running_site):
     session = requests.Session()
     session.auth = _auth("vic")
-    form = session.get(f"{site.http_url}/pub/newticket")
-    token = re.search(r'name="__FORM_TOKEN" value="([^"]+)"', form.text).group(1)
-    response = session.post(f"{site.http_url}/pub/newticket", data={
-        "__FORM_TOKEN": token, "field_summary": "Viewer ticket",
-        "field_description": "Filed by a viewer.", "field_type": "defect",
-        "submit": "Create ticket"}, allow_redirects=False)
+    response = trac_form_post(session, f"{running_site.http_url}/pub/newticket", {
+        "field_summary": "Viewer ticket", "field_description": "Filed by a viewer.",
+        "field_type": "defect", "submit": "Create ticket"})
     assert response.status_code == 303, response.text[:2000]
     location = response.headers["Location"]
     assert re.search(r"/pub/ticket/\d+$", location)
-    ticket = session.get(location if "://" in location else site.http_url + location)
+    ticket = session.get(location if "://" in location else running_site.http_url + location)
     assert "Viewer ticket" in ticket.text
     assert "vic" in ticket.text
 
 
-def test_health_reports_every_check(site):
-    response = requests.get(f"{site.http_url}/_health")
+def test_health_reports_every_check(running_site):
+    response = requests.get(f"{running_site.http_url}/_health")
     assert response.status_code == 200
     report = response.json()
     assert report["status"] == "ok"
     assert set(report["checks"]) == {"database", "data_dir", "free_disk", "authz",
-                                     "leftovers", "repositories", "backup"}
+                                     "leftovers", "repositories", "backup", "jobs"}
     assert all(check["ok"] for check in report["checks"].values())
 
 
-def test_landing_page_lists_public_projects_only(site):
-    response = requests.get(site.http_url + "/")
+def test_landing_page_lists_public_projects_only(running_site):
+    response = requests.get(running_site.http_url + "/")
     assert response.status_code == 200
     assert 'href="/pub/"' in response.text
     assert "priv" not in response.text

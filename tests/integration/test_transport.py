@@ -82,8 +82,8 @@ def _set_cookies(response: requests.Response) -> list[str]:
     return response.raw.headers.getlist("Set-Cookie")
 
 
-def _ticket_count(site: HttpsSite) -> int:
-    with sqlite3.connect(site.dir.data_dir / "trac" / "pub" / "db" / "trac.db") as db:
+def _ticket_count(running_site: HttpsSite) -> int:
+    with sqlite3.connect(running_site.dir.data_dir / "trac" / "pub" / "db" / "trac.db") as db:
         return db.execute("SELECT count(*) FROM ticket").fetchone()[0]
 
 
@@ -257,9 +257,9 @@ def test_a_client_that_trickles_its_headers_is_cut_off(https_site):
 
 # -- development: both ports, as before -------------------------------------------------
 
-def test_development_serves_http_and_https_alike(site):
-    certificate = site.dir.ssl_dir / "server.crt"
-    for base in (site.http_url, site.https_url):
+def test_development_serves_http_and_https_alike(running_site):
+    certificate = running_site.dir.ssl_dir / "server.crt"
+    for base in (running_site.http_url, running_site.https_url):
         response = requests.get(base + "/login", verify=certificate)
         assert response.status_code == 200
         assert "Strict-Transport-Security" not in response.headers

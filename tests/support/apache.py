@@ -1,4 +1,5 @@
 """Starting the real Apache on a SiteDir, through `devjavu-admin serve`, and stopping it."""
+import os
 import socket
 import subprocess
 import time
@@ -73,10 +74,28 @@ class RunningApache:
                 continue
         return sizes
 
+    def daemons_with_open(self, path) -> set[int]:
+        """The mod_wsgi daemon processes that have the file at `path` open (a Trac
+        environment's database stays open in each process that served a page of it)."""
+        target = os.path.realpath(path)
+        found = set()
+        for pid in self.daemon_rss_kib():
+            try:
+                for fd in os.listdir(f"/proc/{pid}/fd"):
+                    if os.path.realpath(f"/proc/{pid}/fd/{fd}") == target:
+                        found.add(pid)
+                        break
+            except OSError:
+                continue
+        return found
+
     def error_lines(self, last: int = 80) -> str:
         """Apache's error logs, less its start-up notices: what a failed request left."""
         lines = []
-        for path in sorted((self.site.log_dir).glob("error.log*")):
+        # Oldest first: error.log.N ... error.log.1, then error.log (see logwriter).
+        paths = self.site.log_dir.glob("error.log*")
+        for path in sorted(paths, key=lambda p: -int(p.suffix[1:]) if p.suffix[1:].isdigit()
+                           else 0):
             lines += [line for line in path.read_text(errors="replace").splitlines()
                       if "[ssl:warn]" not in line and "[mpm_event:notice]" not in line]
         return "\n".join(lines[-last:])
@@ -87,6 +106,19 @@ class RunningApache:
         left = stop_group(self.process, wait_seconds=20)
         self.log.close()
         return left
+
+
+class RunningSite:
+    """A site served by the real Apache, with its CLI: the `running_site` fixtures."""
+
+    def __init__(self, sitedir: SiteDir, apache: RunningApache):
+        self.dir = sitedir
+        self.apache = apache
+        self.http_url = sitedir.http_url
+        self.https_url = sitedir.https_url
+
+    def admin(self, *args, input=None, check=True):
+        return admin(self.dir, *args, input=input, check=check)
 
 
 @contextmanager

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from devjavu.settings import SettingsError, settings_from_dict
+from devjavu.settings import SettingsError, load_settings, settings_from_dict
 
 TOKEN = "0123456789abcdef0123456789abcdef-_.~+/="
 
@@ -85,3 +85,42 @@ def test_roots_files_default_to_a_server_directory_beside_the_data():
 def test_roots_files_cannot_live_in_the_run_users_data_directory(key, value):
     with pytest.raises(SettingsError, match=f"{key} must lie outside the data directory"):
         _settings(**{key: value})
+
+
+def _ini(tmp_path, line: str) -> Path:
+    ini = tmp_path / "site.ini"
+    ini.write_text(f"[app:main]\nuse = egg:devjavu\ndevjavu.data_dir = {tmp_path}/var\n"
+                   f"sqlalchemy.url = sqlite://\ndevjavu.run_user = root\n{line}\n")
+    return ini
+
+
+def test_a_bare_percent_names_the_key_and_the_fix(tmp_path):
+    with pytest.raises(SettingsError) as refused:
+        load_settings(_ini(tmp_path, "devjavu.mail_from = 100% DevjaVu <d@example.org>"))
+    message = str(refused.value)
+    assert "devjavu.mail_from" in message and "%%" in message
+    assert "\n" not in message
+    settings = load_settings(_ini(tmp_path, "devjavu.mail_from = 100%% DevjaVu <d@x.org>"))
+    assert settings.mail_from == "100% DevjaVu <d@x.org>"
+
+
+@pytest.mark.parametrize("text, said", [
+    ("[app:main]\nsqlalchemy.url = a\nsqlalchemy.url = b\n", "already exists"),
+    ("[app:other]\nsqlalchemy.url = a\n", "No section 'main'"),
+    ("sqlalchemy.url = a\n", "no section headers"),
+])
+def test_an_unreadable_ini_is_one_line(tmp_path, text, said):
+    ini = tmp_path / "site.ini"
+    ini.write_text(text)
+    with pytest.raises(SettingsError) as refused:
+        load_settings(ini)
+    assert str(refused.value).startswith(f"{ini}: cannot read it: ")
+    assert said in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_the_log_size_is_in_megabytes_with_fractions_for_small_sites():
+    assert _settings().log_max_bytes == 10 * 2**20
+    assert _settings(**{"devjavu.log_max_mb": "0.05"}).log_max_bytes == 52428
+    for refused in ("0", "0.001", "nan", "inf", "-1", "10M"):
+        with pytest.raises(SettingsError, match="devjavu.log_max_mb"):
+            _settings(**{"devjavu.log_max_mb": refused})

@@ -58,9 +58,8 @@ class AdminViews:
                 mode = sitesettings.SignupMode(post["mode"])
             except ValueError:
                 return self.back("admin", "Choose open, invite-only or closed.")
-            sitesettings.set_signup_mode(self.db, mode)
-            audit.record(self.db, audit.SIGNUP_MODE_CHANGED, actor=self.request.user,
-                         subject="site", ip=client_address(self.request), detail=mode)
+            sitesettings.set_signup_mode(self.db, mode, actor=self.request.user,
+                                         ip=client_address(self.request))
             return self.back("admin", f"Sign-ups are now {mode}.")
         form = InviteCodesForm(post)
         if not form.validate():
@@ -75,10 +74,8 @@ class AdminViews:
         form = ProjectCapForm(self.request.POST)
         if not form.validate():
             return self.overview(400, cap_form=form)
-        sitesettings.set_project_cap(self.db, form.cap.data)
-        audit.record(self.db, audit.PROJECT_CAP_CHANGED, actor=self.request.user,
-                     subject="site", ip=client_address(self.request),
-                     detail=str(form.cap.data))
+        sitesettings.set_project_cap(self.db, form.cap.data, actor=self.request.user,
+                                     ip=client_address(self.request))
         return self.back("admin", "Project cap saved." if form.cap.data is not None
                          else "No project cap.")
 

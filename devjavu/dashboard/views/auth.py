@@ -4,7 +4,7 @@ from urllib.parse import quote
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
-from devjavu import audit, clientaddress
+from devjavu import clientaddress
 from devjavu.accounts import resets, sessions, signin, signup, users
 from devjavu.dashboard.forms import LoginForm, ResetForm, ResetRequestForm, SignupForm
 from devjavu.dashboard.security import clear_login_cookie, set_login_cookie
@@ -145,11 +145,8 @@ def logout_form(request):
 
 @view_config(route_name="logout", request_method="POST")
 def logout_submit(request):
-    token = request.cookies.get(sessions.COOKIE_NAME)
-    if request.user is not None:
-        audit.record(request.dbsession, audit.SIGNOUT, actor=request.user,
-                     subject=request.user.username, ip=client_address(request))
-    sessions.end_session(request.dbsession, token)
+    signin.sign_out(request.dbsession, request.user,
+                    request.cookies.get(sessions.COOKIE_NAME), client_address(request))
     request.session.invalidate()
     response = HTTPSeeOther(safe_came_from(request.POST.get("came_from"), "/"))
     clear_login_cookie(request, response)

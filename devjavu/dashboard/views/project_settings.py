@@ -1,4 +1,5 @@
-"""One project's page: settings, members and roles, invitations, transfer, delete.
+"""One project's page: settings, members and roles, invitations, transfer, rename,
+delete, and restoring it from the trash.
 
 Members may look (`view`); only owners and site admins change anything (`manage`),
 and that is checked on every POST, not only by hiding the forms.
@@ -6,16 +7,19 @@ and that is checked on every POST, not only by hiding the forms.
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 
-from devjavu import mail
 from devjavu.accounts import users
-from devjavu.dashboard.forms import (DeleteForm, InviteForm, MemberForm,
-                                     ProjectSettingsForm, RoleForm, TransferForm)
+from devjavu.apacheconf.render import request_body_limit
+from devjavu.dashboard.forms import (DeleteForm, ImportRetryForm, InviteForm, MemberForm,
+                                     ProjectSettingsForm, RenameForm, RoleForm,
+                                     TracImportForm,
+                                     TransferForm)
+from devjavu.dashboard.views.project_import import import_status
 from devjavu.dashboard.views.auth import client_address
 from devjavu.models import Role
-from devjavu.projects import invitations, service, trash
+from devjavu.projects import invitations, rename, service, trash
 from devjavu.projects.overview import summarize
+from devjavu.projects.renamed_names import old_names_of
 from devjavu.projects.roles import parse_role
-from devjavu.tracenv import set_description
 
 TEMPLATE = "devjavu:dashboard/templates/projects/settings.html"
 
@@ -46,13 +50,20 @@ class ProjectViews:
             "member_form": forms.get("member_form") or MemberForm(),
             "invite_form": forms.get("invite_form") or InviteForm(),
             "transfer_form": forms.get("transfer_form") or TransferForm(),
+            "rename_form": forms.get("rename_form") or RenameForm(),
             "delete_form": forms.get("delete_form") or DeleteForm(),
+            "old_names": [old.name for old in old_names_of(self.db, project)],
+            "import_job": import_status(self.request, project),
+            "retry_form": forms.get("retry_form") or ImportRetryForm(),
+            "trac_import_form": TracImportForm(),
+            "upload_limit_mb": request_body_limit(self.settings.shared_trac_ini) // 2**20,
             "public_url": self.settings.public_url,
             "https_url": f"https://{self.settings.server_name}:{self.settings.https_port}",
         }
 
     def back(self, message: str):
         self.request.session.flash(message)
+        # The project's name of now: a rename changed it in this request.
         return HTTPSeeOther(self.request.route_url("project.settings",
                                                    project=self.project.name))
 
@@ -71,8 +82,6 @@ class ProjectViews:
                                    actor=self.request.user, ip=client_address(self.request))
         except service.ProjectError as e:
             return self.page(400, settings_form=form.with_error("description", e))
-        set_description(self.db, self.settings, self.project.name,
-                        self.project.description)
         return self.back("Settings saved.")
 
     @view_config(route_name="project.members")
@@ -91,12 +100,6 @@ class ProjectViews:
                                ip=client_address(self.request))
         except service.MembershipError as e:
             return self.page(400, member_form=form.with_error("username", e))
-        mail.send_after_commit(
-            self.db, user.email, f"You are now {role} of {self.project.name}",
-            f"Hello {user.username},\n\n{self.request.user.username} added you to "
-            f"{self.project.name} as {role}.\n\nTrac: {self.settings.public_url}/"
-            f"{self.project.name}/\nSubversion: {self.settings.public_url}/svn/"
-            f"{self.project.name}\n")
         return self.back(f"{user.username} added as {role}.")
 
     @view_config(route_name="project.member")
@@ -159,6 +162,29 @@ class ProjectViews:
         except service.ProjectError as e:
             return self.page(400, delete_form=form.with_error("confirm_name", e))
         self.request.session.flash(
-            f"{self.project.name} is deleted. An admin can restore it within "
-            f"{self.settings.trash_days} days.")
+            f"{self.project.name} is deleted. Its owners can restore it from My projects "
+            f"within {self.settings.trash_days} days.")
         return HTTPSeeOther(self.request.route_url("dashboard"))
+
+    @view_config(route_name="project.rename")
+    def rename(self):
+        form = RenameForm(self.request.POST)
+        if not form.validate():
+            return self.page(400, rename_form=form)
+        try:
+            rename.rename_project(self.db, self.settings, self.project, form.new_name.data,
+                                  actor=self.request.user, ip=client_address(self.request))
+        except service.ProjectError as e:
+            return self.page(400, rename_form=form.with_error("new_name", e))
+        return self.back(f"Renamed to {self.project.name}. In a working copy, run: svn "
+                         f"relocate {self.settings.public_url}/svn/{self.project.name}")
+
+    @view_config(route_name="project.restore")
+    def restore(self):
+        try:
+            trash.restore_project(self.db, self.settings, self.project.name,
+                                  actor=self.request.user, ip=client_address(self.request))
+        except service.ProjectError as e:
+            self.request.session.flash(str(e))
+            return HTTPSeeOther(self.request.route_url("dashboard"))
+        return self.back(f"{self.project.name} is restored, with its members.")

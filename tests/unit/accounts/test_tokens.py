@@ -90,3 +90,15 @@ def test_revoke_all_tokens_revokes_each_and_audits_each(site, make_user):
         assert [tokens.token_for(db, "amy", text) for text in texts] == [None, None]
         events = audit.recent(db, event_prefix=audit.TOKEN_REVOKED, subject="amy")
         assert sorted(e.detail for e in events) == ["one (test)", "two (test)"]
+
+
+@pytest.mark.parametrize("name", ["lap\rtop", "lap\x7ftop", "lap\x85top", "lap\u2028top",
+                                  "lap\u2029top"])
+def test_a_token_name_with_a_line_break_of_any_kind_is_refused(site, make_user, name):
+    """The service refuses what the form does (devjavu/freetext.py), whatever calls it."""
+    make_user("amy")
+    with site.unit_of_work() as db:
+        with pytest.raises(tokens.TokenError, match="control characters"):
+            tokens.create_token(db, users.get_user(db, "amy"), name, "a-good-password")
+    with site.reading() as db:
+        assert db.scalars(select(AccessToken)).all() == []

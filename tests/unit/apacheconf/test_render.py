@@ -29,7 +29,7 @@ def make_settings():
 
 def test_development_serves_both_ports_alike(make_settings):
     conf = write_apache_files(make_settings()).read_text()
-    assert "RewriteEngine" not in conf and "Strict-Transport-Security" not in conf
+    assert "RewriteRule ^ https" not in conf and "Strict-Transport-Security" not in conf
     assert "Set-Cookie" not in conf
 
 

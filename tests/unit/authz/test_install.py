@@ -28,7 +28,7 @@ def project(site, make_user):
 
 
 def _authz_bytes(site, name):
-    return authz.authz_path(site.settings, name).read_bytes()
+    return install.authz_path(site.settings, name).read_bytes()
 
 
 def test_created_project_has_its_authz_after_commit(site, project, make_user):
@@ -43,7 +43,7 @@ def test_created_project_has_its_authz_after_commit(site, project, make_user):
 
 def test_site_admin_change_rewrites_the_groups_file_only(site, project, make_user):
     make_user("rooty")
-    project_file = authz.authz_path(site.settings, project)
+    project_file = install.authz_path(site.settings, project)
     before = project_file.stat()
     with site.unit_of_work() as db:
         users.get_user(db, "rooty").is_admin = True
@@ -55,7 +55,7 @@ def test_site_admin_change_rewrites_the_groups_file_only(site, project, make_use
         users.set_active(db, users.get_user(db, "rooty"), False)
     assert site.settings.authz_groups_path.read_text().endswith("site-admins =\n")
     with site.reading() as db:
-        assert authz.out_of_step(db, site.settings) == []
+        assert install.out_of_step(db, site.settings) == []
 
 
 def test_invalid_groups_file_leaves_the_previous_one(site, project, make_user, monkeypatch):
@@ -66,8 +66,8 @@ def test_invalid_groups_file_leaves_the_previous_one(site, project, make_user, m
     make_user("rooty", admin=True)
     assert groups.read_bytes() == before
     with site.reading() as db:
-        assert authz.out_of_step(db, site.settings) == [authz.GROUPS_FILE]
-        assert authz.regenerate_all(db, site.settings) == [authz.GROUPS_FILE]
+        assert install.out_of_step(db, site.settings) == [install.GROUPS_FILE]
+        assert install.regenerate_all(db, site.settings) == [install.GROUPS_FILE]
     assert groups.read_bytes() == before
     assert [p.name for p in groups.parent.iterdir()] == ["groups"]
 
@@ -86,7 +86,7 @@ def test_no_project_file_without_the_groups_file(site, project, monkeypatch):
     assert not site.settings.authz_groups_path.exists()
     monkeypatch.undo()
     with site.reading() as db:
-        assert authz.regenerate_all(db, site.settings) == []
+        assert install.regenerate_all(db, site.settings) == []
     assert "dev = r\n" in _authz_bytes(site, project).decode()
 
 
@@ -111,17 +111,17 @@ def test_invalid_output_shuts_the_project_out_until_regenerated(site, project, m
     with site.unit_of_work() as db:
         service.add_member(db, service.get_project(db, project), users.get_user(db, "dev"),
                            Role.DEVELOPER)
-    assert not authz.authz_path(site.settings, project).exists()
+    assert not install.authz_path(site.settings, project).exists()
     assert f"authz for {project} not updated, so svn access to it is denied" in caplog.text
-    leftovers = [p for p in authz.authz_path(site.settings, project).parent.iterdir()
+    leftovers = [p for p in install.authz_path(site.settings, project).parent.iterdir()
                  if p.name.startswith(".authz")]
     assert leftovers == []
     with site.reading() as db:
-        assert authz.out_of_step(db, site.settings) == [project]
+        assert install.out_of_step(db, site.settings) == [project]
     monkeypatch.undo()
     with site.reading() as db:
-        assert authz.regenerate_all(db, site.settings) == []
-        assert authz.out_of_step(db, site.settings) == []
+        assert install.regenerate_all(db, site.settings) == []
+        assert install.out_of_step(db, site.settings) == []
     assert "dev = rw\n" in _authz_bytes(site, project).decode()
 
 
@@ -145,7 +145,7 @@ def _full_regeneration(site, project):
     with site.unit_of_work() as db:
         service.get_project(db, project).is_private = True
     with site.reading() as db:
-        assert authz.regenerate_all(db, site.settings) == [project]
+        assert install.regenerate_all(db, site.settings) == [project]
 
 
 @pytest.mark.parametrize("change", [_project_made_private, _full_regeneration])
@@ -158,14 +158,14 @@ def test_a_file_that_cannot_be_written_shuts_its_project_out(site, project, make
     with site.unit_of_work() as db:
         service.create_project(db, site.settings, "other", users.get_user(db, "olga"))
     untouched = {path: path.read_bytes() for path in (
-        site.settings.authz_groups_path, authz.authz_path(site.settings, "other"))}
+        site.settings.authz_groups_path, install.authz_path(site.settings, "other"))}
     _member_named_as_an_old_database_might(site, project, "eve\n")
     data_dir = site.settings.data_dir
     assert svnauthz(data_dir, project, "accessof") == "r"          # anonymous, before
 
     change(site, project)
 
-    project_file = authz.authz_path(site.settings, project)
+    project_file = install.authz_path(site.settings, project)
     assert not project_file.exists()
     missing = subprocess.run(["svnauthz", "accessof", str(project_file)],
                              capture_output=True, text=True)
@@ -173,7 +173,7 @@ def test_a_file_that_cannot_be_written_shuts_its_project_out(site, project, make
     assert f"authz for {project} not updated, so svn access to it is denied" in caplog.text
     assert {path: path.read_bytes() for path in untouched} == untouched
     with site.reading() as db:
-        assert authz.out_of_step(db, site.settings) == [project]
+        assert install.out_of_step(db, site.settings) == [project]
     health = check_authz_in_step(site)
     assert not health.ok and project in health.detail
 
@@ -181,7 +181,7 @@ def test_a_file_that_cannot_be_written_shuts_its_project_out(site, project, make
         eve = db.scalar(select(User).where(User.username == "eve\n"))
         service.remove_member(db, service.get_project(db, project), eve)
     with site.reading() as db:
-        assert authz.out_of_step(db, site.settings) == []
+        assert install.out_of_step(db, site.settings) == []
     assert check_authz_in_step(site).ok
     assert {name: svnauthz(data_dir, project, "accessof", *(("--username", name) if name
                                                             else ()))
@@ -199,17 +199,17 @@ def test_an_apache_without_the_groups_file_keeps_every_previous_file(site, proje
     _project_made_private(site, project)
     assert _authz_bytes(site, project) == before
     with site.reading() as db:
-        assert authz.regenerate_all(db, site.settings) == [project]
+        assert install.regenerate_all(db, site.settings) == [project]
     assert _authz_bytes(site, project) == before
 
 
 def test_regenerate_repairs_what_is_out_of_step(site, project):
-    path = authz.authz_path(site.settings, project)
+    path = install.authz_path(site.settings, project)
     path.write_text("# damaged\n")
     with site.reading() as db:
-        assert authz.out_of_step(db, site.settings) == [project]
-        assert authz.regenerate_all(db, site.settings) == []
-        assert authz.out_of_step(db, site.settings) == []
+        assert install.out_of_step(db, site.settings) == [project]
+        assert install.regenerate_all(db, site.settings) == []
+        assert install.out_of_step(db, site.settings) == []
 
 
 def test_one_failing_project_does_not_stop_the_others(site, project, make_user):
@@ -239,7 +239,7 @@ def test_full_disk_leaves_the_live_file_byte_identical(tiny_disk):
     access = {"alice": "rw", "*": "r"}
     big = {f"user{i:05d}": "rw" for i in range(5000)}
     with install.reference_files() as (no_admins, _):
-        fsutil.atomic_write(live, authz.render_project_authz("demo", access), validate=(
+        fsutil.atomic_write(live, install.render_project_authz("demo", access), validate=(
             lambda temp: install.validate_authz_file(temp, access, no_admins)))
         before = live.read_bytes()
         filler = tiny_disk / "filler"
@@ -250,7 +250,7 @@ def test_full_disk_leaves_the_live_file_byte_identical(tiny_disk):
             except OSError:
                 pass
         with pytest.raises(OSError):
-            fsutil.atomic_write(live, authz.render_project_authz("demo", big), validate=(
+            fsutil.atomic_write(live, install.render_project_authz("demo", big), validate=(
                 lambda temp: install.validate_authz_file(temp, big, no_admins)))
     assert live.read_bytes() == before
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["authz", "filler"]
@@ -268,10 +268,10 @@ def test_many_projects_are_written_in_one_batch(site, make_user):
             project = Project(name=f"bulk{i:02d}", description="", is_private=bool(i % 2))
             db.add(project)
             db.add(Membership(project=project, user=olga, role=Role.OWNER))
-            authz.authz_path(site.settings, project.name).parent.mkdir(parents=True)
+            install.authz_path(site.settings, project.name).parent.mkdir(parents=True)
     with site.reading() as db:
-        assert authz.regenerate_all(db, site.settings) == []
-        assert authz.out_of_step(db, site.settings) == []
+        assert install.regenerate_all(db, site.settings) == []
+        assert install.out_of_step(db, site.settings) == []
     assert _authz_bytes(site, "bulk01").decode().endswith(
         "[/]\nolga = rw\n@site-admins = rw\n")
     assert _authz_bytes(site, "bulk02").decode().endswith(
@@ -287,13 +287,13 @@ def test_many_projects_are_written_in_one_batch(site, make_user):
         patch.setattr(install, "render_project_authz", lambda name, access: (
             "[/]\n@undefined = rw\n" if name == "bulk03" else real_render(name, access)))
         with site.reading() as db:
-            assert authz.regenerate_all(db, site.settings) == ["bulk03"]
-    assert not authz.authz_path(site.settings, "bulk03").exists()
+            assert install.regenerate_all(db, site.settings) == ["bulk03"]
+    assert not install.authz_path(site.settings, "bulk03").exists()
     assert all("rita = rw\n" in _authz_bytes(site, name).decode()
                for name in before if name != "bulk03")
     with site.reading() as db:
-        assert authz.out_of_step(db, site.settings) == ["bulk03"]
-        assert authz.regenerate_all(db, site.settings) == []
+        assert install.out_of_step(db, site.settings) == ["bulk03"]
+        assert install.regenerate_all(db, site.settings) == []
     leftovers = [p for p in site.settings.repository_path("bulk03").rglob(".authz*")]
     assert leftovers == []
 
@@ -316,16 +316,16 @@ def test_full_authz_directory_shuts_out_the_changed_project_only(site, project, 
     with site.unit_of_work() as db:
         service.add_member(db, service.get_project(db, project), users.get_user(db, "dev"),
                            Role.VIEWER)
-    assert not authz.authz_path(site.settings, project).exists()
+    assert not install.authz_path(site.settings, project).exists()
     assert _authz_bytes(site, "other") == other
     with site.reading() as db:
-        assert authz.out_of_step(db, site.settings) == [project]
+        assert install.out_of_step(db, site.settings) == [project]
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler", "groups"]
     assert (tiny_disk / "groups").read_bytes() == groups
 
 
 def test_leftovers_of_killed_writes_are_removed_once_old(site, project):
-    conf = authz.authz_path(site.settings, project).parent
+    conf = install.authz_path(site.settings, project).parent
     authz_dir = site.settings.authz_dir
     old = [conf / ".authz.abc123.tmp", authz_dir / ".groups.def456.tmp"]
     fresh = conf / ".authz.ghi789.tmp"
@@ -338,7 +338,7 @@ def test_leftovers_of_killed_writes_are_removed_once_old(site, project):
     for path in old + [checking]:
         os.utime(path, (two_hours_ago, two_hours_ago))
     before = _authz_bytes(site, project)
-    assert authz.remove_leftovers(site.settings, [project]) == 3
+    assert install.remove_leftovers(site.settings, [project]) == 3
     assert not any(path.exists() for path in old + [checking])
     assert fresh.exists() and _authz_bytes(site, project) == before
     assert site.settings.authz_groups_path.exists()

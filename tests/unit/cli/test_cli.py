@@ -40,6 +40,9 @@ def _fails_cleanly(result, message):
     (["member", "add", "demo", "ghost", "--role", "viewer"], "No such user"),
     (["member", "add", "nothere", "olga", "--role", "viewer"], "No such project"),
     (["member", "remove", "demo", "olga"], "last owner"),
+    (["user", "admin", "ghost"], "No such user: 'ghost'"),
+    (["project", "transfer", "demo", "ghost"], "No such user: 'ghost'"),
+    (["project", "set", "demo", "--description", "two\nlines"], "A description"),
 ])
 def test_bad_input_is_one_line_and_exit_1(cli_site, args, message):
     _fails_cleanly(admin(cli_site, *args, check=False), message)

@@ -6,9 +6,13 @@ from trac.config import Configuration
 from trac.env import Environment
 from trac.versioncontrol.api import RepositoryManager
 
-from devjavu import audit, authz
+from sqlalchemy import select
+
+from devjavu import audit
+from devjavu.authz import install
 from devjavu.accounts import users
-from devjavu.models import Role
+from devjavu.jobs import queue
+from devjavu.models import Job, JobState, Role
 from devjavu.projects import service, trash
 from devjavu.projects.rename import rename_project
 from devjavu.projects.service import ProjectError
@@ -52,13 +56,13 @@ def test_everything_follows_the_new_name(demo):
     config = Configuration(str(settings.trac_env_path("atlas") / "conf" / "trac.ini"))
     assert config.get("repositories", ".dir") == str(settings.repository_path("atlas"))
     assert config.get("project", "name") == "atlas"
-    text = authz.authz_path(settings, "atlas").read_text()
+    text = install.authz_path(settings, "atlas").read_text()
     assert "project atlas" in text and "olga = rw" in text and "vera = r\n" in text
     with site.reading() as db:
         assert service.find_project(db, "demo") is None
         project = service.get_project(db, "atlas")
         assert project.is_private and len(project.memberships) == 2
-        assert authz.out_of_step(db, settings) == []
+        assert install.out_of_step(db, settings) == []
         [event] = audit.recent(db, event_prefix=audit.PROJECT_RENAMED)
         assert (event.subject, event.detail) == ("atlas", "from demo")
     # A commit after the rename reaches Trac: its cache follows the new directory.
@@ -68,7 +72,7 @@ def test_everything_follows_the_new_name(demo):
 
 def test_an_abandoned_transaction_moves_everything_back(demo):
     site, settings = demo, demo.settings
-    authz_before = authz.authz_path(settings, "demo").read_bytes()
+    authz_before = install.authz_path(settings, "demo").read_bytes()
     with pytest.raises(RuntimeError, match="abandon"):
         with site.unit_of_work() as db:
             rename_project(db, settings, service.get_project(db, "demo"), "atlas")
@@ -76,7 +80,7 @@ def test_an_abandoned_transaction_moves_everything_back(demo):
             raise RuntimeError("abandon")
     assert not settings.repository_path("atlas").exists()
     assert not settings.trac_env_path("atlas").exists()
-    assert authz.authz_path(settings, "demo").read_bytes() == authz_before
+    assert install.authz_path(settings, "demo").read_bytes() == authz_before
     config = Configuration(str(settings.trac_env_path("demo") / "conf" / "trac.ini"))
     assert config.get("repositories", ".dir") == str(settings.repository_path("demo"))
     assert config.get("project", "name") == "demo"
@@ -113,3 +117,20 @@ def test_a_project_in_the_trash_is_not_renamed(demo):
         with site.unit_of_work() as db:
             rename_project(db, settings, service.find_project(db, "demo"), "atlas")
     assert trash.trash_path(settings, "demo").is_dir()
+
+
+def test_a_project_being_imported_is_not_renamed(demo):
+    """The copy writes into the repository's directory: moving it would lose the copy."""
+    site, settings = demo, demo.settings
+    with site.unit_of_work() as db:
+        queue.enqueue(db, "import", {}, service.get_project(db, "demo"), blocks_writes=True)
+    with pytest.raises(ProjectError, match="being imported"):
+        with site.unit_of_work() as db:
+            rename_project(db, settings, service.get_project(db, "demo"), "atlas")
+    assert settings.repository_path("demo").is_dir()
+    with site.unit_of_work() as db:
+        [job] = db.scalars(select(Job)).all()
+        queue.end(db, job.id, JobState.CANCELLED)
+    with site.unit_of_work() as db:
+        rename_project(db, settings, service.get_project(db, "demo"), "atlas")
+    assert settings.repository_path("atlas").is_dir()

@@ -39,6 +39,23 @@ def test_trac_actions_by_role(action, owner, developer, viewer, outsider):
         [owner, developer, viewer, outsider]
 
 
+@pytest.mark.parametrize("action,attached_to,owner,developer,viewer,outsider", [
+    ("ATTACHMENT_VIEW", "ticket", True, True, True, True),
+    ("ATTACHMENT_VIEW", "wiki", True, True, True, True),
+    ("ATTACHMENT_CREATE", "ticket", True, True, True, False),
+    ("ATTACHMENT_CREATE", "wiki", True, True, False, False),
+    ("ATTACHMENT_CREATE", "milestone", True, True, False, False),
+    ("ATTACHMENT_DELETE", "ticket", True, False, False, False),
+    ("ATTACHMENT_VIEW", None, False, False, False, False),
+    ("ATTACHMENT_VIEW", "changeset", False, False, False, False),
+])
+def test_attachments_follow_what_they_are_attached_to(action, attached_to, owner,
+                                                      developer, viewer, outsider):
+    assert [trac_allows(role, action, attached_to) for role in
+            (Role.OWNER, Role.DEVELOPER, Role.VIEWER, None)] == \
+        [owner, developer, viewer, outsider]
+
+
 def test_every_role_is_a_subset_of_the_next():
     assert TRAC_ACTIONS[None] < TRAC_ACTIONS[Role.VIEWER] < TRAC_ACTIONS[Role.DEVELOPER] \
         < TRAC_ACTIONS[Role.OWNER]

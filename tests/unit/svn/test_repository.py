@@ -1,14 +1,67 @@
 import os
+import subprocess
 import time
 from pathlib import Path
 
-from devjavu.svn.repository import (GENERATED_MARK, create_repository,
-                                    remove_dead_transactions, update_hooks)
+from devjavu.svn.repository import (GENERATED_MARK, IMPORT_IN_PROGRESS, REVPROPS_CHANGED,
+                                    create_repository, remove_dead_transactions,
+                                    update_hooks)
 
 
-def test_a_new_repository_runs_no_hook_of_ours(site):
+def test_a_new_repository_runs_no_hook_of_ours_for_a_commit(site):
     repository = create_repository(site.settings, "demo")
     assert not (repository / "hooks" / "post-commit").exists()
+    for ours in ("pre-revprop-change", "post-revprop-change"):
+        assert os.access(repository / "hooks" / ours, os.X_OK)
+
+
+def _svn(*args) -> subprocess.CompletedProcess:
+    return subprocess.run(["svn", "--non-interactive", *args], capture_output=True,
+                          text=True)
+
+
+def test_only_a_log_message_may_change_and_trac_is_told_which(site):
+    repository = create_repository(site.settings, "demo")
+    url = repository.as_uri()
+    assert _svn("mkdir", "-m", "first", f"{url}/trunk").returncode == 0
+    assert _svn("mkdir", "-m", "second", f"{url}/tags").returncode == 0
+
+    assert _svn("propset", "--revprop", "-r", "1", "svn:log", "fixed", url).returncode == 0
+    assert _svn("propget", "--revprop", "-r", "1", "svn:log", url).stdout.strip() == "fixed"
+    assert _svn("propset", "--revprop", "-r", "2", "svn:log", "again", url).returncode == 0
+    assert (repository / REVPROPS_CHANGED).read_text() == "1\n2\n"
+
+    for refused in (["propset", "--revprop", "-r", "1", "svn:author", "mallory", url],
+                    ["propset", "--revprop", "-r", "1", "svn:date",
+                     "2001-01-01T00:00:00.000000Z", url],
+                    ["propset", "--revprop", "-r", "1", "custom", "x", url],
+                    ["propdel", "--revprop", "-r", "1", "svn:log", url]):
+        answer = _svn(*refused)
+        assert answer.returncode != 0, refused
+        assert "Only a revision's log message (svn:log) can be changed" in answer.stderr
+    assert _svn("propget", "--revprop", "-r", "1", "svn:log", url).stdout.strip() == "fixed"
+    assert (repository / REVPROPS_CHANGED).read_text() == "1\n2\n"
+
+
+def test_an_import_in_progress_may_set_every_revision_property(site):
+    repository = create_repository(site.settings, "demo")
+    url = repository.as_uri()
+    assert _svn("mkdir", "-m", "first", f"{url}/trunk").returncode == 0
+    (repository / IMPORT_IN_PROGRESS).touch()
+    assert _svn("propset", "--revprop", "-r", "1", "svn:author", "carol",
+                url).returncode == 0
+    (repository / IMPORT_IN_PROGRESS).unlink()
+    assert _svn("propset", "--revprop", "-r", "1", "svn:author", "dave",
+                url).returncode != 0
+
+
+def test_hooks_are_written_anew_where_they_differ(site):
+    repository = create_repository(site.settings, "demo")
+    hook = repository / "hooks" / "pre-revprop-change"
+    ours = hook.read_text()
+    hook.write_text("#!/bin/sh\nexit 0\n")
+    update_hooks(site.settings, "demo")
+    assert hook.read_text() == ours and os.access(hook, os.X_OK)
 
 
 def test_old_post_commit_hooks_are_removed_and_the_operators_kept(site):

@@ -1,11 +1,16 @@
 """No user text can change what Trac's configuration parser reads from trac.ini."""
+import os
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 from trac.config import Configuration, ConfigurationError
+from trac.env import Environment
 
+from devjavu.fsutil import atomic_write
 from devjavu.projects.service import ProjectError, validate_description
-from devjavu.tracenv.config import (ConfigValueError, guard_trac_config, read_project_ini,
-                                    update_project_ini)
+from devjavu.tracenv import config as config_module
+from devjavu.tracenv.config import (ConfigValueError, config_changed, guard_trac_config,
+                                    read_project_ini, update_project_ini)
 
 INJECTION = "Tools\r[project]\rfooter = <script>alert(1)</script>\r[logging]\rlog_type = file"
 BASE = "# -*- coding: utf-8 -*-\n\n[project]\ndescr = Old\nname = demo\n\n[ticket]\n" \
@@ -76,3 +81,27 @@ def test_a_write_that_would_not_read_back_is_refused(ini, monkeypatch):
         update_project_ini(ini, {("project", "descr"): "New"})
     assert ini.read_bytes() == before
     assert not list(ini.parent.glob(".trac.ini.*"))
+
+
+def test_an_open_environment_sees_every_change_however_quick(tmp_path, monkeypatch):
+    Environment(str(tmp_path / "demo"), create=True,
+                options=[("project", "descr", "Old")]).shutdown()
+    env = Environment(str(tmp_path / "demo"))
+    ini = tmp_path / "demo" / "conf" / "trac.ini"
+
+    def write_within_the_same_tick(path, text, validate):
+        # The kernel's file clock moves in steps of milliseconds: a quick second write
+        # can carry the first one's modification time.
+        before = path.stat().st_mtime_ns
+        atomic_write(path, text, validate)
+        os.utime(path, ns=(before, before))
+    monkeypatch.setattr(config_module, "atomic_write", write_within_the_same_tick)
+    try:
+        assert not config_changed(env)
+        for text in ("First", "Second"):
+            update_project_ini(ini, {("project", "descr"): text})
+            assert config_changed(env)
+            assert env.project_description == text
+        assert not config_changed(env)
+    finally:
+        env.shutdown()

@@ -5,7 +5,7 @@ import trac.web.chrome
 from trac.env import Environment
 from trac.web.chrome import Chrome
 
-from devjavu.dispatch.templatecache import SharedBytecodeCache, share_compiled_templates
+from devjavu.tracruntime.templatecache import SharedBytecodeCache, share_compiled_templates
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ is left to release is the environment's log handler.
 An entry also remembers which directory it opened (device and inode): when a project is
 renamed, deleted or restored, another directory can appear at the same path, and it must
 not be served by the environment (and the pooled database connections) of the old one.
+Nor is an environment whose configuration `changed` since it opened (trac.ini written by
+the dashboard or another process): it is reopened, as Trac's own cache does.
 """
 import os
 import threading
@@ -46,8 +48,9 @@ class _Entry:
 
 class EnvironmentCache:
     def __init__(self, capacity: int, open_environment=Environment,
-                 retire=retire_environment):
+                 retire=retire_environment, changed=lambda env: False):
         self.capacity = capacity
+        self._changed = changed
         self._open = open_environment
         self._retire = retire
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
@@ -63,7 +66,7 @@ class EnvironmentCache:
         entry = self._entries.get(path)
         if entry is None:
             return None
-        if entry.identity != identity:
+        if entry.identity != identity or self._changed(entry.env):
             del self._entries[path]
             entry.evicted = True
             if entry.users == 0:

@@ -3,7 +3,7 @@ with slow pages not holding up the others."""
 import threading
 import time
 
-from devjavu.dispatch.gate import Gate
+from devjavu.tracruntime.gate import Gate
 
 WAIT = 5.0    # seconds a thread may take to show up where the test expects it
 

@@ -3,7 +3,7 @@ import resource
 
 import trac.db.pool
 
-from devjavu.dispatch import tracpool
+from devjavu.tracruntime import tracpool
 
 
 def test_pool_grows_to_the_cache_but_within_half_the_file_limit(monkeypatch):

@@ -1,10 +1,12 @@
 """The environment cache is bounded, and closes an evicted environment only when idle."""
 import threading
+from pathlib import Path
 
 import pytest
 from trac.env import Environment
 
-from devjavu.dispatch.envcache import EnvironmentCache, retire_environment
+from devjavu.tracenv.config import config_changed, update_project_ini
+from devjavu.tracruntime.envcache import EnvironmentCache, retire_environment
 
 
 class RecordingEnvironment(Environment):
@@ -106,3 +108,20 @@ def test_a_directory_replaced_at_the_same_path_is_opened_anew(tmp_path):
     release()
     assert second is not first and second.project_name == "second"
     assert first.closed and len(cache) == 1
+
+
+def test_an_environment_whose_config_changed_is_opened_anew(env_paths):
+    cache = EnvironmentCache(4, open_environment=RecordingEnvironment,
+                             retire=record_retirement, changed=config_changed)
+    first, release = cache.acquire(env_paths["a"])
+    release()
+    again, release = cache.acquire(env_paths["a"])
+    release()
+    assert again is first
+    update_project_ini(Path(env_paths["a"]) / "conf" / "trac.ini",
+                       {("project", "descr"): "Saved on the dashboard"})
+    fresh, release = cache.acquire(env_paths["a"])
+    release()
+    assert fresh is not first and first.closed
+    assert fresh.project_description == "Saved on the dashboard"
+    cache.close_all()
