@@ -10,7 +10,7 @@ DEBIAN_PACKAGES := apache2 libapache2-mod-svn libapache2-mod-wsgi-py3 \
 # Only the tests run these: the headless browser and its driver (tests/browser), sqlite3
 # (integrity checks), ip (network namespaces), mount (a small tmpfs: a real full disk),
 # setpriv and unshare (util-linux).
-TEST_DEBIAN_PACKAGES := chromium chromium-driver sqlite3 iproute2 mount util-linux
+TEST_DEBIAN_PACKAGES := chromium chromium-driver sqlite3 iproute2 mount util-linux strace
 # Only the benchmark needs this: the HTTP load generator.
 BENCH_DEBIAN_PACKAGES := wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

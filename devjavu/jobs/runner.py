@@ -7,7 +7,8 @@ if it dies, and stops it with Apache. The thread claims one job at a time from t
 shared database (devjavu/jobs/queue.py): a queued one, or one that a killed runner left
 running, which is resumed. A job's `kind` names its handler (HANDLERS); a handler gets a
 JobContext and either returns (done) or raises JobFailed (failed, with the message shown
-to its owner, who can retry) or JobNeedsOwner (waiting for its owner).
+to its owner, who can retry) or JobNeedsOwner (waiting for its owner). A second thread
+looks for Apache children that ended uncleanly (devjavu/svn/childwatch.py: watch).
 """
 import logging
 import logging.config
@@ -20,6 +21,7 @@ from devjavu.jobs.context import JobContext, JobFailed, JobNeedsOwner
 from devjavu.failures import first_line
 from devjavu.models import Job, JobState
 from devjavu.site import Site
+from devjavu.svn import childwatch
 
 log = logging.getLogger(__name__)
 
@@ -106,4 +108,7 @@ def start(ini_path: str) -> threading.Thread:
                               name="devjavu-jobs", daemon=True)
     thread.start()
     _started.append(thread)
+    # Beside it: Apache's children that ended uncleanly, and what they left behind.
+    threading.Thread(target=childwatch.watch, args=(site.settings, threading.Event()),
+                     name="devjavu-childwatch", daemon=True).start()
     return thread

@@ -27,7 +27,7 @@ from devjavu.projects.service import ProjectError, create_project
 from devjavu.settings import Settings
 from devjavu.svn.mirror import MirrorError, remove_abandoned_sessions, source_session
 from devjavu.svn.repository import IMPORT_IN_PROGRESS
-from devjavu.svn.fsfs import youngest_on_disk
+from devjavu.svn.fsfs import remove_unfinished_commit, youngest_on_disk
 from devjavu.svn.sourceurl import SourceRefused, check_addresses, check_url
 from devjavu.tracenv.create import TracEnvError
 from devjavu.tracenv.resync import resync_repository
@@ -178,6 +178,8 @@ def run_import_job(context: JobContext) -> None:
             total = source.youngest_revision(context.secret)
             progress = ThrottledProgress(context, total)
             progress(youngest_on_disk(repository) or 0, force=True)
+            # A killed runner's svnsync may have died inside a commit.
+            remove_unfinished_commit(repository)
             source.initialize(repository)
             source.synchronize(repository, progress)
     except MirrorError as e:

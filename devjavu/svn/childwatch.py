@@ -4,13 +4,16 @@ Apache's children serve /svn, so they write every revision. Each leaves a record
 starts and removes it at an orderly exit (devjavu/apachechild/childrecord.py). A record
 whose process is gone is an unclean end: a SIGKILL, a crash, the whole server killed.
 Then the newest revisions of every repository changed since that child started are
-checked with `svnadmin verify`; a repository that fails is recorded in
+checked with `svnadmin verify` (after removing what a commit killed half-way left where
+the next revision goes: svn/fsfs.py); a repository that fails is recorded in
 `<data_dir>/verify-failures/` and reported by the health check until the same
 verification passes again (README: "A repository fails verification").
 """
 import fcntl
 import logging
 import subprocess
+import threading
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +21,7 @@ from pathlib import Path
 from devjavu.apachechild.childrecord import children_dir, remove_record, unclean_ends
 from devjavu.fsutil import atomic_write
 from devjavu.settings import Settings
-from devjavu.svn.fsfs import youngest_on_disk
+from devjavu.svn.fsfs import remove_unfinished_commit, youngest_on_disk
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,9 @@ log = logging.getLogger(__name__)
 # what it may have been writing when it died, and a client's resent MERGE after it.
 NEWEST_REVISIONS = 5
 VERIFY_SECONDS = 600
+# How often the job runner's process looks for unclean ends (a commit killed half-way
+# refuses every later commit to its repository until then: svn/fsfs.py).
+WATCH_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -81,8 +87,24 @@ def verify_after_unclean_ends(settings: Settings) -> list[VerifyFailure]:
     return recorded_failures(settings)
 
 
+def watch(settings: Settings, stop: threading.Event, every: float = WATCH_SECONDS) -> None:
+    """verify_after_unclean_ends every `every` seconds until `stop` is set (a thread of
+    the job runner's process: devjavu/jobs/runner.py); the health check and every start
+    run it as well."""
+    while not stop.wait(every):
+        try:
+            verify_after_unclean_ends(settings)
+        except Exception:
+            log.error("unclean-end check:\n%s", traceback.format_exc())
+
+
 def _verify_changed_since(settings: Settings, since: float) -> None:
     for repository in sorted(settings.repos_dir.iterdir()):
+        # Before the age check: a commit killed half-way did not move db/current on.
+        if remove_unfinished_commit(repository):
+            log.warning("repository %s: removed what a commit killed half-way left "
+                        "behind (it would have refused every later commit)",
+                        repository.name)
         current = repository / "db" / "current"
         try:
             if current.stat().st_mtime < since:

@@ -1,17 +1,21 @@
 """An Apache child that ends uncleanly (SIGKILL, a crash) leaves its record behind; the
 health check then verifies the newest revisions of the repositories changed since it
 started, reports a repository that fails with the way to recover, and stops reporting
-it once it passes again. An orderly stop leaves no record."""
+it once it passes again. An orderly stop leaves no record. A child killed half-way
+through writing a revision does not lock its repository."""
 import os
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
 
 from devjavu.settings import load_settings
 from devjavu.svn import childwatch
+from devjavu.svn.fsfs import youngest_on_disk
 from tests.support.apache import admin, site_with_one_project
+from tests.support.halfcommit import holding_half_way, wait_until_read_only
 from tests.support.processes import apache_children
 from tests.support.svnclient import SvnClient
 
@@ -100,3 +104,33 @@ def test_a_site_killed_whole_is_verified_at_the_next_start(running_site):
     admin(sitedir, "migrate")          # what every start runs first
     assert childwatch.unclean_ends(settings) == []
     assert childwatch.recorded_failures(settings) == []
+
+
+def test_a_child_killed_half_way_through_a_commit_does_not_lock_the_repository(running_site):
+    sitedir, apache, svn = running_site
+    _commit(svn, "trunk")
+    repository = sitedir.data_dir / "repos" / PROJECT
+    children = apache_children(apache.process.pid)
+    answers = []
+    with holding_half_way(repository, children) as revprops:
+        client = threading.Thread(target=lambda: answers.append(svn.run(
+            "mkdir", "-m", "killed", svn.url(PROJECT, "branches"), user=USER,
+            password=PASSWORD, check=False)))
+        client.start()
+        wait_until_read_only(revprops)
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
+    client.join()       # strace gone: a traced child dies only once its tracer lets go
+    assert answers[0].returncode != 0
+    assert youngest_on_disk(repository) == 1 and revprops.exists()
+    # Subversion alone would refuse every commit from here on ("Permission denied" on
+    # that file); the job runner's process repairs it within seconds, no one asking.
+    deadline = time.monotonic() + 60
+    while (answer := svn.run("mkdir", "-m", "after", svn.url(PROJECT, "tags"), user=USER,
+                             password=PASSWORD, check=False)).returncode != 0:
+        assert time.monotonic() < deadline, answer.stderr
+        time.sleep(1)
+    assert youngest_on_disk(repository) == 2
+    verify = subprocess.run(["svnadmin", "verify", "-q", str(repository)],
+                            capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stderr
