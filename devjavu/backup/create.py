@@ -227,7 +227,7 @@ def create_backup(settings: Settings, key: bytes, progress, dest: Path | None = 
     datadir.root_only_directory(backup_dir, 0o711)
     with _exclusive(backup_dir):
         remove_stale(backup_dir.glob(".partial-*"), older_than_seconds=0)   # a killed run's
-        stamp = layout.new_stamp()
+        stamp = layout.unused_stamp(backup_dir)
         partial = backup_dir / f".partial-{stamp}"
         try:
             _receive_copy(settings, stamp, backup_dir, partial, progress)

@@ -1,5 +1,6 @@
 """Where things are inside one backup folder, and how backups are named and found."""
 import re
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,6 +15,15 @@ POSTGRES_DUMP = "database/devjavu.pgdump"
 
 def new_stamp(now: datetime | None = None) -> str:
     return (now or datetime.now(timezone.utc)).strftime(STAMP_FORMAT)
+
+
+def unused_stamp(backup_dir: Path, now=lambda: datetime.now(timezone.utc)) -> str:
+    """A stamp no backup in `backup_dir` has: a backup taken in the same second as the
+    one before (a script's two calls, say) waits for the next second. Called under the
+    backup directory's lock, so no other run takes the same one meanwhile."""
+    while (backup_dir / (stamp := new_stamp(now()))).exists():
+        time.sleep(0.05)
+    return stamp
 
 
 def stamp_time(name: str) -> datetime:

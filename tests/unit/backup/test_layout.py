@@ -1,5 +1,7 @@
 """Backup folders: only a whole stamp name with a manifest counts as a finished backup."""
-from devjavu.backup.layout import MANIFEST, STAMP_RE, completed_backups
+from datetime import datetime, timezone
+
+from devjavu.backup.layout import MANIFEST, STAMP_RE, completed_backups, unused_stamp
 
 
 def test_only_whole_stamp_names_are_backups(tmp_path):
@@ -11,3 +13,10 @@ def test_only_whole_stamp_names_are_backups(tmp_path):
         (tmp_path / name / MANIFEST).write_text("{}")
     assert [p.name for p in completed_backups(tmp_path)] == ["20260102T030405Z"]
     assert [name for name in names if STAMP_RE.match(name)] == ["20260102T030405Z"]
+
+
+def test_a_backup_in_the_same_second_as_the_last_waits_for_the_next(tmp_path):
+    seconds = iter([datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)] * 3
+                   + [datetime(2026, 1, 2, 3, 4, 6, tzinfo=timezone.utc)])
+    (tmp_path / "20260102T030405Z").mkdir()
+    assert unused_stamp(tmp_path, now=lambda: next(seconds)) == "20260102T030406Z"
