@@ -24,7 +24,7 @@ from bench.workspace import Workspace
 from devjavu.settings import SOURCE_ROOT
 
 SCENARIOS = ["trac_mix", "many_projects", "svn_access", "project_scale", "authz_scale",
-             "static_files", "dashboard", "peak_hour"]
+             "static_files", "dashboard", "peak_hour", "large_import"]
 
 
 def log(message: str) -> None:
@@ -36,7 +36,7 @@ def parse_arguments(argv):
     parser.add_argument("--quick", action="store_true",
                         help="fewer rounds and smaller fixtures: a smoke run of a few minutes")
     parser.add_argument("--only", default="",
-                        help="comma-separated scenario numbers (1-8); default: all")
+                        help="comma-separated scenario numbers (1-9); default: all")
     parser.add_argument("--output", default=str(SOURCE_ROOT / "BENCHMARKS.md"))
     parser.add_argument("--no-profile", action="store_true",
                         help="skip the py-spy profiles behind 'what limits it'")

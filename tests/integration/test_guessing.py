@@ -2,6 +2,8 @@
 Apache's children) and Trac Basic auth (the WSGI daemon), one limit in the shared
 database. Clients are told apart by their loopback source address (127.0.0.0/8);
 127.0.0.2 is the site's trusted proxy."""
+import os
+import signal
 import time
 
 import pytest
@@ -14,6 +16,7 @@ from devjavu.settings import load_settings
 from devjavu.site import Site
 from tests.support.apache import RunningApache, admin
 from tests.support.loopback import client_from
+from tests.support.processes import apache_children
 from tests.support.sitedir import SiteDir
 from tests.support.svnclient import SvnClient
 
@@ -73,18 +76,30 @@ def guessed():
         calls = sitedir.root / "verifications.txt"
         calls.touch()
         calls.chmod(0o666)
-        started = script.stat().st_mtime
         script.write_text(COUNTING_VERIFICATIONS.format(calls=str(calls))
                           + script.read_text())
-        # Each child loaded it as it started; mod_wsgi loads it again once its time
-        # changes, which a change within the same second or two may not show.
-        time.sleep(max(0.0, started + 2 - time.time()))
-        script.touch()
+        _new_children_load_it(apache, sitedir)
         yield sitedir, site, calls
     finally:
         site.dispose()
         apache.stop()
         sitedir.remove()
+
+
+def _new_children_load_it(apache, sitedir) -> None:
+    """Each child loaded the script as it started: a graceful restart, and every child
+    of the new generation has loaded the changed one (its record is written there)."""
+    old = set(apache_children(apache.process.pid))
+    os.kill(apache.process.pid, signal.SIGUSR1)
+    deadline = time.monotonic() + 60
+    while True:
+        children = set(apache_children(apache.process.pid))
+        records = sitedir.data_dir / "children"
+        recorded = {int(p.name.split("-")[0]) for p in records.glob("*-*")}
+        if children and not children & old and children <= recorded:
+            return
+        assert time.monotonic() < deadline, "no new generation of Apache children"
+        time.sleep(0.1)
 
 
 def _failures(site, username) -> list[tuple[str, str]]:

@@ -86,9 +86,10 @@ def test_the_repair_waits_for_the_write_lock_a_commit_would_hold(repository):
     _kill_a_commit_half_way(repository)
     leftover = next_revprops_file(repository)
     # `svnadmin freeze` holds FSFS's write lock, as a commit writing its revision does.
-    marker = repository.parent / "frozen"
+    marker, thawed = repository.parent / "frozen", repository.parent / "thawed"
     frozen = subprocess.Popen(_as_run_user(["svnadmin", "freeze", str(repository), "--",
-                                            "sh", "-c", f"touch {marker}; sleep 3"]))
+                                            "sh", "-c", f"touch {marker}; sleep 3; "
+                                            f"touch {thawed}"]))
     try:
         deadline = time.monotonic() + 30
         while not marker.exists():
@@ -97,7 +98,7 @@ def test_the_repair_waits_for_the_write_lock_a_commit_would_hold(repository):
         assert remove_unfinished_commit(repository, wait_seconds=0.5) is False
         assert leftover.exists()
         assert remove_unfinished_commit(repository, wait_seconds=30) is True
-        assert frozen.poll() is not None          # it waited for the lock's release
+        assert thawed.exists()          # it waited for the lock's release
     finally:
         frozen.wait()
     assert not leftover.exists()
