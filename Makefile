@@ -39,7 +39,7 @@ test: install
 	echo "make test: unit+functional exit $$in_process_status, integration+browser exit $$served, slow exit $$slow"; \
 	test $$in_process_status = 0 -a $$served = 0 -a $$slow = 0
 
-# Our site against bare baselines, written to BENCHMARKS.md (up to 20 minutes; not part
+# Our site against bare baselines, written to BENCHMARKS.md (up to 30 minutes; not part
 # of `make test`). `.venv/bin/python -m bench.run --quick` is a smoke run of a few minutes.
 bench: install
 	@$(MAKE) --no-print-directory debian-packages DEBIAN_PACKAGES="$(BENCH_DEBIAN_PACKAGES)"

@@ -106,3 +106,39 @@ def render(info: RunInfo, results: list[ScenarioResult]) -> str:
     lines += [f"- {step}: {seconds:.1f} s" for step, seconds in info.fixtures.items()]
     lines += [f"- {remark}." for remark in info.fixture_remarks]
     return "\n".join(lines) + "\n"
+
+
+def _sections(text: str) -> tuple[str, dict[str, str]]:
+    """(what comes before the first section, {"## title": section text}) in order."""
+    head, *parts = text.split("\n## ")
+    return head + "\n", {f"## {part.split(chr(10), 1)[0]}": f"## {part.rstrip()}\n\n"
+                         for part in parts}
+
+
+def merge(existing: str, info: RunInfo, results: list[ScenarioResult]) -> str:
+    """`existing` BENCHMARKS.md with the sections of `results` (a run of some scenarios,
+    `--only ... --merge`) put in place of theirs, or added before the fixtures; the head
+    says which were measured again, when and how."""
+    head, sections = _sections(existing)
+    _, fresh = _sections(render(info, results))
+    fixtures = sections.pop("## Fixtures", "")
+    for title, text in fresh.items():
+        if title != "## Fixtures":
+            sections[title] = text
+    missed = [f for r in results for f in r.figures if f.met() is False]
+    note = (f"- Measured again by `{info.command}` ({info.plan_name} plan) on "
+            f"{info.started} in {info.minutes:.1f} minutes, on {info.machine}; "
+            f"noise: {info.noise}: " + ", ".join(r.title for r in results)
+            + (f" ({len(missed)} target(s) missed there: "
+               + "; ".join(f.name for f in missed) + ")" if missed else "") + ".")
+    lines = head.rstrip("\n").split("\n")
+    at = max((i for i, line in enumerate(lines) if line.startswith("- ")), default=0) + 1
+    lines.insert(at, note)
+    ordered = sorted(sections.items(), key=lambda item: _section_number(item[0]))
+    return ("\n".join(lines) + "\n\n" + "".join(text for _, text in ordered)
+            + fixtures).rstrip("\n") + "\n"
+
+
+def _section_number(title: str) -> float:
+    first = title[3:].split(".", 1)[0]
+    return int(first) if first.isdigit() else float("inf")

@@ -1,4 +1,4 @@
-"""`python -m bench.run [--quick] [--only 1,3] [--output BENCHMARKS.md]`: the whole
+"""`python -m bench.run [--quick] [--only 1,3 [--merge]] [--output BENCHMARKS.md]`: the whole
 benchmark, from fixtures to BENCHMARKS.md. Run as root (Apache switches to www-data)."""
 import argparse
 import datetime
@@ -17,7 +17,7 @@ from bench.baselines import Baselines
 from bench.fixtures.mainsite import build_main_site
 from bench.machine import load_average, machine_line, other_apaches
 from bench.profiling import Profiler
-from bench.report import RunInfo, render
+from bench.report import RunInfo, merge, render
 from bench.results import ScenarioResult
 from bench.scenarios import Context
 from bench.workspace import Workspace
@@ -38,6 +38,9 @@ def parse_arguments(argv):
     parser.add_argument("--only", default="",
                         help="comma-separated scenario numbers (1-9); default: all")
     parser.add_argument("--output", default=str(SOURCE_ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--merge", action="store_true",
+                        help="with --only: put the scenarios' sections into the existing "
+                        "output, the others kept as they were measured")
     parser.add_argument("--no-profile", action="store_true",
                         help="skip the py-spy profiles behind 'what limits it'")
     parser.add_argument("--keep", action="store_true",
@@ -104,7 +107,11 @@ def main(argv=None) -> int:
                        rounds=plan.rounds, machine=machine_line(),
                        fixtures=main_site.timings, fixture_remarks=main_site.remarks,
                        noise=f"{noise}, {load_average()} at the end")
-        Path(args.output).write_text(render(info, results))
+        output = Path(args.output)
+        if args.merge and output.exists():
+            output.write_text(merge(output.read_text(), info, results))
+        else:
+            output.write_text(render(info, results))
         log(f"wrote {args.output}")
     finally:
         log("removing the temporary directory" if not args.keep else
