@@ -6,8 +6,9 @@ import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 Validator = Callable[[Path], None]
 
@@ -37,6 +38,32 @@ def sync_filesystem(path: Path) -> None:
             raise OSError(errno, f"syncfs {path}: {os.strerror(errno)}")
     finally:
         os.close(fd)
+
+
+@contextmanager
+def written_whole(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that appears at `path` only once the block ends without an error
+    (written beside it, flushed to disk, renamed over it); after an error nothing is left
+    and a file that was at `path` is as it was. A failure of the disk names the folder."""
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as e:
+        raise OSError(e.errno, e.strerror, str(path.parent)) from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.rename(temp, path)
+    except BaseException as e:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        if isinstance(e, OSError) and e.filename is None:
+            raise OSError(e.errno, e.strerror, str(path.parent)) from None
+        raise
+    fsync_directory(path.parent)
 
 
 def _write_temp(path: Path, text: str, mode: int, fsync: bool) -> Path:

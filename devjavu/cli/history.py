@@ -10,13 +10,14 @@ import sys
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from devjavu import audit
 from devjavu.cli import tracimport, urlimport
+from devjavu.cli.answer import in_child
 from devjavu.cli.context import SERVICE_ERRORS, open_site
 from devjavu.cli.errors import CommandError
-from devjavu.fsutil import directory_size
+from devjavu.fsutil import directory_size, written_whole
 from devjavu.projects import importing, service, staging, tracdata
 from devjavu.svn import dumps
 from devjavu.tarwriter import MemberSizeError
@@ -110,29 +111,41 @@ def export_project(settings, args) -> int:
 def _export(settings, name: str, target: str, errors: tuple,
             chunks_of: Callable[[str], Iterator[bytes]]) -> int:
     """Write the chunks `chunks_of` gives for project `name` (as it is spelt) to the file
-    `target` (`-`: standard output); a failure (one of `errors`) leaves the file empty."""
-    to_stdout = target == "-"
-    with ExitStack() as cleanup:
+    `target` (`-`: standard output), whole or not at all: a failure (one of `errors`, or
+    of the disk) leaves no file, and a file that was there as it was. The file is made
+    and put in place by this process as who runs it (root may write where the run user
+    may not); the data is read by a child as the run user."""
+    if target == "-":
+        return _write_export(settings, name, sys.stdout.buffer, errors, chunks_of)
+    path = Path(target).absolute()
+    with written_whole(path) as out:
+        code = in_child(lambda: _write_export(settings, name, out, errors, chunks_of,
+                                              where=path.parent), settings)
+        if code != 0:
+            raise SystemExit(code)          # the child said why; the file goes
+    print(f"Exported {name} to {target}.", file=sys.stderr)
+    return 0
+
+
+def _write_export(settings, name: str, out: BinaryIO, errors: tuple,
+                  chunks_of: Callable[[str], Iterator[bytes]],
+                  where: Path | None = None) -> int:
+    """The export itself, as the run user; a failed write names `where` (the folder)."""
+    site = open_site(settings)
+    with site.reading() as db:
         try:
-            out = sys.stdout.buffer if to_stdout else \
-                cleanup.enter_context(open(target, "wb"))
-        except OSError as e:
-            raise CommandError(f"cannot write {target}: {e.strerror}") from None
-        site = open_site(settings)
-        with site.reading() as db:
-            try:
-                name = service.get_project(db, name).name
-            except SERVICE_ERRORS as e:
-                raise CommandError(e) from None
-        try:
-            for chunk in chunks_of(name):
-                out.write(chunk)
-        except errors as e:
-            if not to_stdout:
-                out.truncate(0)
-            raise CommandError(f"the export of {name} failed ({e}); "
-                               f"{target} holds nothing") from None
-        out.flush()
-    if not to_stdout:
-        print(f"Exported {name} to {target}.", file=sys.stderr)
+            name = service.get_project(db, name).name
+        except SERVICE_ERRORS as e:
+            raise CommandError(e) from None
+    try:
+        for chunk in chunks_of(name):
+            out.write(chunk)
+    except errors as e:
+        raise CommandError(f"the export of {name} failed ({e}); nothing was written") \
+            from None
+    except OSError as e:
+        if e.filename is None and where is not None:
+            raise OSError(e.errno, e.strerror, str(where)) from None
+        raise
+    out.flush()
     return 0

@@ -13,7 +13,7 @@ PAGES = ["/", "/signup", "/reset", "/dashboard", "/dashboard/new", "/dashboard/s
 
 
 @pytest.fixture(scope="module")
-def signed_in(running_site, browser):
+def admin_chromium(running_site, browser):
     running_site.admin("project", "add", "shield", "--owner", OPERATOR_ADMIN["username"])
     browser.get(f"{running_site.http_url}/login")
     browser.get_log("browser")                            # start from a clean console
@@ -29,25 +29,25 @@ def _csp_reports(browser) -> list[str]:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_dashboard_pages_work_under_their_csp(running_site, signed_in, path):
-    signed_in.get(running_site.http_url + path)
-    header = find(signed_in, "header.site-header")
+def test_dashboard_pages_work_under_their_csp(running_site, admin_chromium, path):
+    admin_chromium.get(running_site.http_url + path)
+    header = find(admin_chromium, "header.site-header")
     # The stylesheet, a file under /static, applied: the header is laid out by it.
     assert header.value_of_css_property("display") == "flex"
-    assert signed_in.find_elements(By.CSS_SELECTOR, "link[rel=stylesheet]")
-    assert _csp_reports(signed_in) == []
+    assert admin_chromium.find_elements(By.CSS_SELECTOR, "link[rel=stylesheet]")
+    assert _csp_reports(admin_chromium) == []
 
 
-def test_another_site_cannot_frame_the_dashboard(running_site, signed_in):
+def test_another_site_cannot_frame_the_dashboard(running_site, admin_chromium):
     """Clickjacking: another origin's page shows the signed-in account page in a frame.
     The browser refuses to render it there and puts its own error page in its place."""
-    signed_in.get(f"data:text/html,<iframe src='{running_site.http_url}/account'></iframe>")
-    signed_in.switch_to.frame(find(signed_in, "iframe"))
+    admin_chromium.get(f"data:text/html,<iframe src='{running_site.http_url}/account'></iframe>")
+    admin_chromium.switch_to.frame(find(admin_chromium, "iframe"))
     try:
-        wait(signed_in).until(lambda driver: driver.execute_script(
+        wait(admin_chromium).until(lambda driver: driver.execute_script(
             "return document.readyState") == "complete")
-        location = signed_in.execute_script("return location.href")
+        location = admin_chromium.execute_script("return location.href")
         assert location.startswith("chrome-error://"), location
-        assert signed_in.find_elements(By.CSS_SELECTOR, "header.site-header") == []
+        assert admin_chromium.find_elements(By.CSS_SELECTOR, "header.site-header") == []
     finally:
-        signed_in.switch_to.default_content()
+        admin_chromium.switch_to.default_content()

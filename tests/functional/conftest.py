@@ -105,6 +105,11 @@ class Browser(webtest.TestApp):
     def log_out(self):
         return self.submit("/logout", {}, form_page="/logout")
 
+    def create_project(self, name: str, **fields):
+        """The new-project form, public and without a description unless `fields` say."""
+        return self.submit("/dashboard/new", {"name": name, "description": "",
+                                              "visibility": "public", **fields})
+
 
 @pytest.fixture
 def app_factory(web_site):

@@ -93,7 +93,7 @@ def login_redirect(response) -> tuple[str, list[str]]:
 
 # What people do, through the forms.
 
-def signed_in(app_factory, username: str):
+def signed_up_browser(app_factory, username: str):
     webapp = app_factory()
     assert webapp.sign_up(username).status_int == 303
     return webapp
@@ -102,7 +102,7 @@ def signed_in(app_factory, username: str):
 @pytest.fixture
 def alice(admin_webapp, app_factory):
     """A browser signed in as alice, an ordinary user (root-admin came first)."""
-    return signed_in(app_factory, "alice")
+    return signed_up_browser(app_factory, "alice")
 
 
 def admin_post(webapp, url: str, fields: dict, form_page: str = "/admin"):

@@ -6,11 +6,11 @@ import subprocess
 
 from devjavu import audit
 from devjavu.accounts import users
-from devjavu.jobs.runner import Runner, default_handlers
 from devjavu.models import Job, JobState, Role
 from devjavu.projects import dumpupload, service
 from devjavu.svn.fsfs import youngest_on_disk
 from tests.support.history import log, synthetic_dump
+from tests.support.jobs import run_queued_jobs
 
 
 def _new_from_dump(webapp, name, dump: bytes, status="*", **fields):
@@ -25,15 +25,6 @@ def _upload_into(webapp, name, dump: bytes):
     token = webapp.csrf(f"/dashboard/{name}")
     return webapp.post(f"/dashboard/{name}/import/dump", [("csrf_token", token)],
                        upload_files=[("dump", "history.dump", dump)], status="*")
-
-
-def _run_jobs(site) -> list[JobState]:
-    runner = Runner(site, default_handlers())
-    ended = []
-    while runner.run_once():
-        with site.reading() as db:
-            ended.append(db.query(Job).order_by(Job.id.desc()).first().state)
-    return ended
 
 
 def _uploads(site) -> list[str]:
@@ -53,7 +44,7 @@ def test_a_new_project_from_a_dump_is_read_only_until_loaded(webapp, web_site, t
         assert [job.state for job in db.query(Job)] == [JobState.QUEUED]
         assert "read-only" in page.text
     assert len(_uploads(web_site)) == 1
-    assert _run_jobs(web_site) == [JobState.DONE]
+    assert run_queued_jobs(web_site) == [JobState.DONE]
     assert _uploads(web_site) == []
     expected = tmp_path / "expected"
     subprocess.run(["svnadmin", "create", str(expected)], check=True)
@@ -75,7 +66,7 @@ def test_a_damaged_dump_leaves_the_project_empty_and_another_can_follow(webapp, 
                                      "visibility": "public"})
     whole = synthetic_dump(20)
     assert _upload_into(webapp, "target", whole[:len(whole) // 2]).status_int == 303
-    assert _run_jobs(web_site) == [JobState.FAILED]
+    assert run_queued_jobs(web_site) == [JobState.FAILED]
     repository = web_site.settings.repository_path("target")
     assert youngest_on_disk(repository) == 0 and _uploads(web_site) == []
     page = webapp.get("/dashboard/target").text
@@ -83,7 +74,7 @@ def test_a_damaged_dump_leaves_the_project_empty_and_another_can_follow(webapp, 
     assert 'id="dump-upload"' in page
     # Another upload replaces the failed import and loads.
     assert _upload_into(webapp, "target", whole).status_int == 303
-    assert _run_jobs(web_site) == [JobState.DONE]
+    assert run_queued_jobs(web_site) == [JobState.DONE]
     assert youngest_on_disk(repository) == 20
     with web_site.reading() as db:
         states = sorted(str(job.state) for job in db.query(Job))

@@ -5,6 +5,7 @@ no user actor and carry `audit.COMMAND_LINE` as their address.
 
 SQLite only: the services under test are the same on PostgreSQL (the other tests run on
 both), and each command here is a real `devjavu-admin` process."""
+import gzip
 import subprocess
 from types import SimpleNamespace
 
@@ -19,6 +20,8 @@ from devjavu.projects.renamed_names import current_name
 from devjavu.tracenv.config import project_ini_path, read_project_ini
 from tests.functional.conftest import ADMIN
 from tests.support.apache import ADMIN as ADMIN_COMMAND
+from tests.support.history import log, synthetic_dump
+from tests.support.jobs import run_queued_jobs
 
 pytestmark = pytest.mark.parametrize("site", ["sqlite"], indirect=True)
 
@@ -316,3 +319,49 @@ def test_members_settings_and_ownership(web_site, add_user, app_factory, cli,
     for name in ("alpha", "beta"):     # Trac shows the new description once committed
         trac_ini = read_project_ini(project_ini_path(web_site.settings, name))
         assert trac_ini[("project", "descr")] == "Where it all starts"
+
+
+def test_a_project_from_a_dump(web_site, add_user, app_factory, cli, tmp_path):
+    """The dashboard's upload (loaded by the job runner) and `project import --dump`."""
+    add_user("dana")
+    add_user("carl")
+    dump = synthetic_dump(12)
+    # The command first: it runs as the site's user, who could not write in the folders
+    # this (root) process would make for the upload.
+    dump_file = tmp_path / "history.dump"
+    dump_file.write_bytes(dump)
+    dump_file.chmod(0o644)
+    tmp_path.chmod(0o755)
+    cli("project", "import", "beta", "--owner", "carl", "--private", "--dump",
+        str(dump_file))
+    dana = app_factory()
+    dana.log_in("dana")
+    uploaded = dana.post("/dashboard/new/dump",
+                         [("csrf_token", dana.csrf("/dashboard/new")), ("name", "alpha"),
+                          ("description", ""), ("visibility", "private")],
+                         upload_files=[("dump", "history.dump.gz", gzip.compress(dump))])
+    assert uploaded.status_int == 303, uploaded.text
+    assert [str(state) for state in run_queued_jobs(web_site)] == ["done"]
+    assert project_state(web_site, "alpha") == project_state(web_site, "beta") == {
+        "deleted": False, "visibility": "private", "members": [("dana", "owner")],
+        "on_disk": (True, True)}
+    histories = [log(web_site.settings.repository_path(name).as_uri(), "-v")
+                 for name in ("alpha", "beta")]
+    assert histories[0] == histories[1] and "synthetic 12" in histories[0]
+    # The upload is queued in the request (created, import started: dana's) and loaded
+    # by the job runner afterwards (imported: nobody's, from no address); the command
+    # loads before it creates the project, in one go.
+    alpha, beta = trail(web_site, "alpha"), trail(web_site, "beta")
+    assert [(e.event, e.detail) for e in alpha] == [
+        (audit.PROJECT_CREATED, "private"),
+        (audit.PROJECT_IMPORT_STARTED, f"an uploaded dump of {len(gzip.compress(dump))} "
+         "bytes"),
+        (audit.PROJECT_IMPORTED, "12 revisions from an uploaded dump")]
+    assert [(e.event, e.detail) for e in beta] == [
+        (audit.PROJECT_CREATED, "private"),
+        (audit.PROJECT_IMPORTED, "12 revisions from a dump file")]
+    for event in alpha[:2]:
+        assert_from_dashboard(event, "dana")
+    assert (alpha[2].actor_name, alpha[2].ip_address) == (None, "")
+    for event in beta:
+        assert_from_command_line(event)

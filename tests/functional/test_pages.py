@@ -11,15 +11,14 @@ PAGES = ["/", "/signup", "/login", "/reset", "/logout", "/account", "/account/to
 
 
 @pytest.fixture
-def signed_in(admin_webapp):
-    admin_webapp.submit("/dashboard/new", {"name": "demo", "description": "",
-                                            "visibility": "public"})
+def admin_with_a_project(admin_webapp):
+    admin_webapp.create_project("demo")
     return admin_webapp
 
 
-def test_ids_are_unique_and_fields_labelled(signed_in):
+def test_ids_are_unique_and_fields_labelled(admin_with_a_project):
     for url in PAGES:
-        page = signed_in.get(url)
+        page = admin_with_a_project.get(url)
         assert page.status_int == 200, url
         ids = re.findall(r'\sid="([^"]+)"', page.text)
         assert [i for i, n in Counter(ids).items() if n > 1] == [], url

@@ -5,15 +5,10 @@ import subprocess
 from tests.support.history import log
 
 
-def _create(webapp, name, visibility="public"):
-    webapp.submit("/dashboard/new", {"name": name, "description": "",
-                                     "visibility": visibility})
-
-
 def test_the_owner_downloads_a_dump_that_loads_into_the_same_history(webapp, web_site,
                                                                       tmp_path):
     webapp.sign_up("amy")
-    _create(webapp, "demo")
+    webapp.create_project("demo")
     url = web_site.settings.repository_path("demo").as_uri()
     for n in range(3):
         subprocess.run(["svnmucc", "-U", url, "-m", f"change {n}", "mkdir", f"d{n}"],

@@ -9,11 +9,6 @@ from tests.support.tracdata import (CUSTOM_FIELDS, everything, fill, regular, ta
                                     trac_rows)
 
 
-def _create(webapp, name, visibility="public"):
-    webapp.submit("/dashboard/new", {"name": name, "description": "",
-                                     "visibility": visibility})
-
-
 def _upload(webapp, project, archive: bytes, users="", replace=False, status=303):
     fields = {"csrf_token": webapp.csrf(f"/dashboard/{project}"), "users": users}
     if replace:
@@ -28,8 +23,8 @@ def _flash(webapp, response) -> str:
 
 def test_the_owner_moves_trac_data_from_one_project_to_another(webapp, web_site):
     webapp.sign_up("amy")
-    _create(webapp, "demo")
-    _create(webapp, "copy")
+    webapp.create_project("demo")
+    webapp.create_project("copy")
     update_project_ini(project_ini_path(web_site.settings, "demo"),
                        {(section, option): value for section, option, value in CUSTOM_FIELDS})
     fill(web_site.settings.trac_env_path("demo"))
@@ -64,7 +59,7 @@ def test_the_owner_moves_trac_data_from_one_project_to_another(webapp, web_site)
 
 def test_a_hostile_upload_is_refused_and_changes_nothing(webapp, web_site):
     webapp.sign_up("amy")
-    _create(webapp, "demo")
+    webapp.create_project("demo")
     env_path = web_site.settings.trac_env_path("demo")
     before = everything(env_path)
     climbing = tar_of([regular("t/db/trac.db", b""),

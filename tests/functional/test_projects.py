@@ -7,11 +7,6 @@ from devjavu.authz import install
 from devjavu.projects import service
 
 
-def _create(webapp, name, **fields):
-    values = {"name": name, "description": "", "visibility": "public", **fields}
-    return webapp.submit("/dashboard/new", values)
-
-
 def _project(web_site, name):
     with web_site.reading() as db:
         project = service.find_project(db, name)
@@ -21,7 +16,7 @@ def _project(web_site, name):
 
 def test_create_project_shows_first_steps(webapp, web_site):
     webapp.sign_up("amy")
-    response = _create(webapp, "demo", description="Demo <b>app</b>", visibility="private")
+    response = webapp.create_project("demo", description="Demo <b>app</b>", visibility="private")
     assert response.status_int == 303
     page = response.follow()
     assert "svn checkout" in page.text and "/svn/demo" in page.text
@@ -39,7 +34,7 @@ def test_create_project_shows_first_steps(webapp, web_site):
 ])
 def test_bad_names_are_refused_and_nothing_is_made(webapp, web_site, name, message):
     webapp.sign_up("amy")
-    page = _create(webapp, name, description="kept")
+    page = webapp.create_project(name, description="kept")
     assert page.status_int == 400 and message in page.text
     assert "kept" in page.text
     assert not (web_site.settings.repos_dir / name).exists() or not name
@@ -49,14 +44,14 @@ def test_bad_names_are_refused_and_nothing_is_made(webapp, web_site, name, messa
 
 def test_duplicate_and_bad_visibility(webapp):
     webapp.sign_up("amy")
-    _create(webapp, "demo")
-    assert "already exists" in _create(webapp, "demo").text
-    assert _create(webapp, "other", visibility="secret").status_int == 400
+    webapp.create_project("demo")
+    assert "already exists" in webapp.create_project("demo").text
+    assert webapp.create_project("other", visibility="secret").status_int == 400
 
 
 def test_script_in_description_is_text_everywhere(webapp):
     webapp.sign_up("amy")
-    _create(webapp, "demo", description="<script>alert(1)</script>")
+    webapp.create_project("demo", description="<script>alert(1)</script>")
     for url in ("/", "/dashboard", "/dashboard/demo"):
         text = webapp.get(url).text
         assert "<script>alert(1)</script>" not in text
@@ -65,7 +60,7 @@ def test_script_in_description_is_text_everywhere(webapp):
 
 def test_change_description_and_visibility(webapp, web_site):
     webapp.sign_up("amy")
-    _create(webapp, "demo")
+    webapp.create_project("demo")
     webapp.submit("/dashboard/demo", {"description": "New words", "visibility": "private"})
     assert _project(web_site, "demo") == ("New words", True, False)
     text = install.authz_path(web_site.settings, "demo").read_text()
@@ -78,8 +73,8 @@ def test_private_project_page_is_a_404_to_outsiders(app_factory):
     amy, bob = app_factory(), app_factory()
     amy.sign_up("amy")
     bob.sign_up("bob")
-    _create(amy, "hidden", visibility="private")
-    _create(amy, "open")
+    amy.create_project("hidden", visibility="private")
+    amy.create_project("open")
     assert bob.get("/dashboard/hidden", status=404)
     assert bob.get("/dashboard/missing", status=404)
     bob.get("/dashboard/open", status=403)
@@ -92,7 +87,7 @@ def test_transfer_ownership(app_factory, web_site):
     amy, bob = app_factory(), app_factory()
     bob.sign_up("bob")
     amy.sign_up("amy")
-    _create(amy, "demo")
+    amy.create_project("demo")
     bad = amy.submit("/dashboard/demo/transfer", {"username": "ghost"},
                      form_page="/dashboard/demo")
     assert bad.status_int == 400 and "No user named" in bad.text
@@ -106,7 +101,7 @@ def test_transfer_ownership(app_factory, web_site):
 
 def test_delete_needs_the_typed_name_and_goes_to_the_trash(webapp, web_site):
     webapp.sign_up("amy")
-    _create(webapp, "demo")
+    webapp.create_project("demo")
     wrong = webapp.submit("/dashboard/demo/delete", {"confirm_name": "dem"},
                            form_page="/dashboard/demo")
     assert wrong.status_int == 400 and "exactly" in wrong.text
@@ -129,7 +124,7 @@ def test_delete_needs_the_typed_name_and_goes_to_the_trash(webapp, web_site):
 
 def test_project_list_shows_size_and_last_commit(webapp):
     webapp.sign_up("amy")
-    _create(webapp, "demo")
+    webapp.create_project("demo")
     page = webapp.get("/dashboard")
     assert re.search(r"\d+(\.\d)? (KB|MB)", page.text)
     assert "none yet" in page.text

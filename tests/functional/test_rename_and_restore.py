@@ -9,11 +9,6 @@ from devjavu.projects import service
 from devjavu.projects.renamed_names import current_name
 
 
-def _create(webapp, name, visibility="public"):
-    webapp.submit("/dashboard/new", {"name": name, "description": "",
-                                     "visibility": visibility})
-
-
 def _rename(webapp, project, new_name, status="*"):
     return webapp.submit(f"/dashboard/{project}/rename", {"new_name": new_name},
                          status=status, form_page=f"/dashboard/{project}")
@@ -29,7 +24,7 @@ def test_an_owner_renames_and_members_see_the_relocate_command(app_factory, web_
     amy, bob = app_factory(), app_factory()
     amy.sign_up("amy")
     bob.sign_up("bob")
-    _create(amy, "before")
+    amy.create_project("before")
     _add(web_site, "before", "bob", Role.DEVELOPER)
     url = web_site.settings.repository_path("before").as_uri()
     subprocess.run(["svnmucc", "-U", url, "-m", "kept", "mkdir", "trunk"], check=True,
@@ -53,9 +48,9 @@ def test_renames_that_must_not_happen_change_nothing(app_factory, web_site):
     amy, bob, eve = app_factory(), app_factory(), app_factory()
     for browser, name in ((amy, "amy"), (bob, "bob"), (eve, "eve")):
         browser.sign_up(name)
-    _create(amy, "mine")
-    _create(amy, "taken")
-    _create(amy, "secret", visibility="private")
+    amy.create_project("mine")
+    amy.create_project("taken")
+    amy.create_project("secret", visibility="private")
     _add(web_site, "mine", "bob", Role.DEVELOPER)
     for bad, message in (("Bad Name", "starting with a letter"), ("taken", "taken"),
                          ("mine", "already called"), ("", "Enter a project name"),
@@ -76,7 +71,7 @@ def test_an_owner_restores_a_deleted_project_with_its_members(app_factory, web_s
     amy, bob = app_factory(), app_factory()
     amy.sign_up("amy")
     bob.sign_up("bob")
-    _create(amy, "gone")
+    amy.create_project("gone")
     _add(web_site, "gone", "bob", Role.OWNER)
     deleted = amy.submit("/dashboard/gone/delete", {"confirm_name": "gone"},
                          form_page="/dashboard/gone")
@@ -99,7 +94,7 @@ def test_only_owners_and_admins_may_restore(app_factory, admin_webapp, web_site)
     amy, bob, eve = app_factory(), app_factory(), app_factory()
     for browser, name in ((amy, "amy"), (bob, "bob"), (eve, "eve")):
         browser.sign_up(name)
-    _create(amy, "gone")
+    amy.create_project("gone")
     _add(web_site, "gone", "bob", Role.DEVELOPER)
     amy.submit("/dashboard/gone/delete", {"confirm_name": "gone"}, form_page="/dashboard/gone")
     for outsider in (bob, eve):

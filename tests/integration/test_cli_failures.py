@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cliprocess import run_admin
+from tests.support.history import synthetic_dump
 from tests.support.sitedir import SiteDir
 from tests.support.tmpfs import fill, mounted_tmpfs
 
@@ -29,9 +30,22 @@ COMMANDS = {
     "user add": (["user", "add", "eve", "--email", "eve@example.com"], "eve-password-1\n"),
     "user passwd": (["user", "passwd", "olga"], "another-password\n"),
     "user disable": (["user", "disable", "dev"], ""),
+    "user enable": (["user", "enable", "sleepy"], ""),
+    "user admin": (["user", "admin", "dev"], ""),
     "project add": (["project", "add", "newp", "--owner", "olga"], ""),
+    "project set": (["project", "set", "demo", "--description", "New words"], ""),
+    "project transfer": (["project", "transfer", "demo", "dev"], ""),
     "project delete": (["project", "delete", "demo"], ""),
+    "project restore": (["project", "restore", "old"], ""),
     "project rename": (["project", "rename", "demo", "renamed"], ""),
+    "project import": (["project", "import", "imported", "--owner", "olga", "--dump",
+                        "{disk}/small.dump"], ""),
+    "project import-trac": (["project", "import-trac", "demo", "{disk}/demo-trac.tar.gz",
+                             "--replace"], ""),
+    "project export --dump": (["project", "export", "demo", "--dump",
+                               "{disk}/exports/demo.dump"], ""),
+    "project export --trac": (["project", "export", "demo", "--trac",
+                               "{disk}/exports/demo-trac.tar.gz"], ""),
     "member add": (["member", "add", "demo", "dev", "--role", "developer"], ""),
     "member remove": (["member", "remove", "demo", "dev"], ""),
     "authz regenerate": (["authz", "regenerate"], ""),
@@ -67,13 +81,22 @@ def tmpfs_site():
                                  "olga-password\n"),
                                 (["user", "add", "dev", "--email", "d@example.com"],
                                  "dev-password\n"),
+                                (["user", "add", "sleepy", "--email", "s@example.com"],
+                                 "sleepy-password\n"),
+                                (["user", "disable", "sleepy"], ""),
                                 (["project", "add", "demo", "--owner", "olga"], ""),
                                 (["member", "add", "demo", "dev", "--role", "viewer"], ""),
+                                (["project", "add", "old", "--owner", "olga"], ""),
+                                (["project", "delete", "old"], ""),
+                                (["project", "export", "demo", "--trac",
+                                  str(disk / "demo-trac.tar.gz")], ""),
                                 (["backup", "--quiet"], "")]:
                 result = run_admin(sitedir.ini_path, *args, input=input)
                 assert result.returncode == 0, result.stderr
             backup, = sitedir.backup_dir.glob("2*")
             (disk / "restored").mkdir()
+            (disk / "exports").mkdir()
+            (disk / "small.dump").write_bytes(synthetic_dump(5))
             # So that `authz regenerate` has something to write.
             (sitedir.data_dir / "repos" / "demo" / "conf" / "authz").write_text("[/]\n")
             yield Site(sitedir, disk, backup)
@@ -149,12 +172,16 @@ def test_full_disk(tmpfs_site, command):
     assert _state(tmpfs_site.disk) == before
 
 
+WRITES_ONLY_IN = {"restore": "restored", "project export --dump": "exports",
+                  "project export --trac": "exports"}
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_read_only_data_directory(tmpfs_site, command):
     """The data directory alone turned read-only (as the kernel does to a file system
     after an error): root's side of the command can write, the run user's cannot."""
-    # restore writes only its target: an empty folder, made in `site`.
-    data = tmpfs_site.disk / "restored" if command == "restore" else tmpfs_site.dir.data_dir
+    # restore and export write only their target: a folder made in `site`.
+    data = tmpfs_site.disk / WRITES_ONLY_IN.get(command, tmpfs_site.dir.data_dir)
     before = _state(tmpfs_site.disk)
     subprocess.run(["mount", "--bind", str(data), str(data)], check=True)
     try:

@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from tests.integration.conftest import PASSWORDS
+from tests.support.trac import trac_form_post
 from tests.support.web import post_form, signed_in
 
 PUBLIC, PRIVATE = "roles-pub", "roles-priv"
@@ -69,18 +70,6 @@ def _as(running_site, who: str | None) -> requests.Session:
 @pytest.fixture(scope="module")
 def sessions(running_site):
     return {who: _as(running_site, who) for who in WHO}
-
-
-def trac_form_post(session: requests.Session, page_url: str, data: dict, files=None,
-                   target_url: str | None = None) -> requests.Response:
-    """A Trac form posted with the token Trac gave this session for the page's project
-    (one session holds one token per project)."""
-    session.get(page_url)
-    project = "/" + page_url.split("/", 4)[3]
-    token = session.cookies.get("trac_form_token", path=project)
-    assert token, f"Trac set no form token on {page_url}"
-    return session.post(target_url or page_url, data={"__FORM_TOKEN": token, **data},
-                        files=files, allow_redirects=False)
 
 
 def _attach(session: requests.Session, base: str, where: str, filename: str):

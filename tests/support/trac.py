@@ -21,9 +21,11 @@ def trac_shows_changeset(base_url: str, project: str, revision: int, auth=None,
 def trac_form_post(session: requests.Session, page_url: str, data: dict, files=None,
                    target_url: str | None = None) -> requests.Response:
     """Submit a form of the Trac page at `page_url` (to `target_url`, default the same
-    page) with the form token Trac gave this session, as Trac's own pages do."""
+    page) with the form token Trac gave this session, as Trac's own pages do: the one
+    for the page's project (a session holds one per project it visited)."""
     session.get(page_url)
-    token = session.cookies.get("trac_form_token")
+    project = "/" + page_url.split("/", 4)[3]
+    token = session.cookies.get("trac_form_token", path=project)
     assert token, f"Trac set no form token on {page_url}"
     return session.post(target_url or page_url, data={"__FORM_TOKEN": token, **data},
                         files=files, allow_redirects=False)
