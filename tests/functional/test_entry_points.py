@@ -17,11 +17,13 @@ from devjavu.accounts import administration, passwords, users
 from devjavu.models import AuditEvent, LoginSession, PasswordReset, Role
 from devjavu.projects import service
 from devjavu.projects.renamed_names import current_name
-from devjavu.tracenv.config import project_ini_path, read_project_ini
+from devjavu.tracenv.config import project_ini_path, read_project_ini, update_project_ini
 from tests.functional.conftest import ADMIN
 from tests.support.apache import ADMIN as ADMIN_COMMAND
 from tests.support.history import log, synthetic_dump
 from tests.support.jobs import run_queued_jobs
+from tests.support.populate import as_run_user
+from tests.support.tracdata import CUSTOM_FIELDS, attachment_files, fill, trac_rows
 
 pytestmark = pytest.mark.parametrize("site", ["sqlite"], indirect=True)
 
@@ -365,3 +367,41 @@ def test_a_project_from_a_dump(web_site, add_user, app_factory, cli, tmp_path):
     assert (alpha[2].actor_name, alpha[2].ip_address) == (None, "")
     for event in beta:
         assert_from_command_line(event)
+
+
+def test_trac_data_into_a_project(web_site, add_user, app_factory, cli, tmp_path):
+    """The dashboard's Trac-data upload and `project import-trac`, of one archive."""
+    add_user("dana")
+    add_user("carl")
+    # The command's projects first and filled as the site's user (see above).
+    cli("project", "add", "source", "--owner", "carl")
+    cli("project", "add", "beta", "--owner", "carl")
+
+    def fill_source(site):
+        update_project_ini(project_ini_path(site.settings, "source"),
+                           {(section, option): value
+                            for section, option, value in CUSTOM_FIELDS})
+        fill(site.settings.trac_env_path("source"))
+    as_run_user(web_site.settings.ini_path, fill_source)
+    tmp_path.chmod(0o755)
+    archive = tmp_path / "source-trac.tar.gz"
+    cli("project", "export", "source", "--trac", str(archive))
+    archive.chmod(0o644)
+    cli("project", "import-trac", "beta", str(archive))
+    dana = app_factory()
+    dana.log_in("dana")
+    dana.create_project("alpha")
+    uploaded = dana.post("/dashboard/alpha/trac-import",
+                         {"csrf_token": dana.csrf("/dashboard/alpha"), "users": ""},
+                         upload_files=[("archive", "source-trac.tar.gz",
+                                        archive.read_bytes())])
+    assert uploaded.status_int == 303, uploaded.text
+    envs = [web_site.settings.trac_env_path(name) for name in ("alpha", "beta")]
+    assert trac_rows(envs[0]) == trac_rows(envs[1])
+    assert attachment_files(envs[0]) == attachment_files(envs[1])
+    assert trac_rows(envs[0])["ticket"]
+    alpha, beta = trail(web_site, "alpha"), trail(web_site, "beta")
+    assert [(e.event, e.detail) for e in alpha] == [(e.event, e.detail) for e in beta]
+    assert alpha[-1].event == audit.PROJECT_TRAC_IMPORTED
+    assert_from_dashboard(alpha[-1], "dana")
+    assert_from_command_line(beta[-1])
