@@ -5,6 +5,7 @@ import http.client
 import threading
 import time
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlsplit
 
 
@@ -83,3 +84,24 @@ def fetch_all(base_url: str, paths: list[str], connections: int = 8) -> None:
 
     with concurrent.futures.ThreadPoolExecutor(connections) as pool:
         list(pool.map(fetch, paths))
+
+
+def read_in_turn(base_url: str, paths: list[str], first: int,
+                 keep_going: Callable[[], bool], out: dict) -> None:
+    """One reader: `paths` in turn (every 7th, from `first`) on one keep-alive connection
+    while `keep_going()`; each answer's seconds go to out["pages"], and an answer other
+    than 200 or a lost connection (opened again) counts in out["errors"]."""
+    connection = Connection(base_url)
+    index = first
+    while keep_going():
+        index = (index + 7) % len(paths)
+        try:
+            answer = connection.get(paths[index])
+        except OSError:
+            out["errors"] += 1
+            connection = Connection(base_url)
+            continue
+        if answer.status != 200:
+            out["errors"] += 1
+        out["pages"].append(answer.seconds)
+    connection.close()

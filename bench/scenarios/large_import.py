@@ -12,7 +12,7 @@ import time
 
 from bench.fixtures.accounts import username
 from bench.fixtures.bigdump import write_dump
-from bench.load.http import Connection
+from bench.load.http import read_in_turn
 from bench.oursite import our_apache
 from bench.results import Figure, ScenarioResult, ratio_at_most
 from bench.scenarios import Context
@@ -34,20 +34,7 @@ class Readers:
         self.base, self.pages = base, pages
 
     def _loop(self, number: int, stop: threading.Event, out: dict) -> None:
-        connection = Connection(self.base)
-        index = number
-        while not stop.is_set():
-            index = (index + 7) % len(self.pages)
-            try:
-                answer = connection.get(self.pages[index])
-            except OSError:
-                out["errors"] += 1
-                connection = Connection(self.base)
-                continue
-            if answer.status != 200:
-                out["errors"] += 1
-            out["pages"].append(answer.seconds)
-        connection.close()
+        read_in_turn(self.base, self.pages, number, lambda: not stop.is_set(), out)
 
     def during(self, work) -> tuple[dict, float]:
         """Read while `work()` runs; returns (pages and errors, seconds `work` took)."""

@@ -12,7 +12,7 @@ import time
 
 from bench.baselines import chown_to_run_user, copy_environment
 from bench.fixtures.accounts import PASSWORD, username
-from bench.load.http import Connection, fetch_all
+from bench.load.http import fetch_all, read_in_turn
 from bench.load.svn import Svn, SvnFailed
 from bench.oursite import our_apache
 from bench.results import Figure, ScenarioResult, ratio_at_most
@@ -65,21 +65,8 @@ class PeakLoad:
                 out["errors"] += 1
 
     def _read_loop(self, number: int, deadline: float, out: dict) -> None:
-        connection = Connection(self.trac_base)
-        pages = self.pages
-        index = number
-        while time.monotonic() < deadline:
-            index = (index + 7) % len(pages)
-            try:
-                answer = connection.get(pages[index])
-            except OSError:
-                out["errors"] += 1
-                connection = Connection(self.trac_base)
-                continue
-            if answer.status != 200:
-                out["errors"] += 1
-            out["pages"].append(answer.seconds)
-        connection.close()
+        read_in_turn(self.trac_base, self.pages, number,
+                     lambda: time.monotonic() < deadline, out)
 
     def run(self) -> dict:
         out = {"commits": [], "pages": [], "errors": 0}
