@@ -28,6 +28,8 @@ PROJECT_CREATED = "project.created"
 PROJECT_IMPORTED = "project.imported"
 PROJECT_DELETED = "project.deleted"
 PROJECT_RESTORED = "project.restored"
+# Removed for good from the trash, its trail kept.
+PROJECT_PURGED = "project.purged"
 PROJECT_RENAMED = "project.renamed"
 PROJECT_IMPORT_STARTED = "project.import_started"
 PROJECT_IMPORT_RETRIED = "project.import_retried"

@@ -37,10 +37,10 @@ def describe_os_error(error: OSError, settings: Settings | None) -> str:
     if code in (errno.ENOSPC, errno.EDQUOT):
         return f"the disk holding {where} is full ({error.strerror}): free space and run again"
     if code in (errno.EACCES, errno.EPERM):
-        owner = f" ({settings.run_user})" if settings else ""
-        return (f"cannot write {where}: permission denied to {_current_user()}: run as root "
-                f"or as the user that owns the data directory{owner}, or choose another "
-                "place")
+        who = (f"root or the user that owns the data directory ({settings.run_user})"
+               if settings else "a user that may write there")
+        return (f"cannot write {where}: permission denied to {_current_user()}: run as "
+                f"{who}, or choose another place")
     if code == errno.EROFS:
         return (f"{where} is on a read-only file system: remount it read-write (the system "
                 "log says why it turned read-only) or choose another place")

@@ -68,7 +68,12 @@ def written_whole(path: Path) -> Iterator[BinaryIO]:
 
 def _write_temp(path: Path, text: str, mode: int, fsync: bool) -> Path:
     """`text` in a new temp file beside `path`; removed again if anything fails."""
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".tmp")
+    except OSError as e:
+        # Named by the file asked for: the temp file's name means nothing to anyone.
+        raise OSError(e.errno, e.strerror, str(path)) from None
     temp = Path(temp_name)
     try:
         try:

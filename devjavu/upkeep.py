@@ -75,6 +75,8 @@ def bring_site_in_step(site: Site) -> list[str]:
     remove_abandoned_sessions(settings.run_dir / "imports")
     # Apache children of the last run that were killed: verify what they were writing.
     childwatch.verify_after_unclean_ends(settings)
+    with site.reading() as db:
+        trash.settle_purges(db, settings)
     with site.unit_of_work() as db:
         trash.purge_expired(db, settings)
         drop_expired(db)

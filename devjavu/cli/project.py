@@ -122,7 +122,7 @@ def restore_project(settings, args) -> int:
 
 def purge_projects(settings, args) -> int:
     with changing(settings) as db:
-        names = trash.purge_expired(db, settings)
+        names = trash.purge_expired(db, settings, ip=audit.COMMAND_LINE)
     print(f"Purged: {', '.join(names)}." if names else "Nothing to purge.")
     return 0
 

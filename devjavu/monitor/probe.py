@@ -200,6 +200,9 @@ def send_alert(config: ProbeConfig, event: str, detail: str) -> None:
 
 def probe(config: ProbeConfig) -> Outcome:
     state = ProbeState.load(config.state_file)
+    # Written back before anything is judged: a probe that could not record an alert it
+    # sent would send it again on every run.
+    state.save(config.state_file)
     failures = site_failures(config)
     local_problem = own_network_problem(config) if failures else None
     outcome = decide(config, state, failures, local_problem)

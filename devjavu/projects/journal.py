@@ -77,7 +77,8 @@ def abandoned(settings: Settings) -> list[str]:
 
 def settle(db: Session, settings: Settings, names: list[str] | None = None) -> list[str]:
     """Finish the abandoned creations (of `names`, default all): roll each forward or
-    back. Returns the names rolled back, whose directories were removed."""
+    back. Returns the names rolled back, whose directories were removed; raises OSError
+    when one cannot be removed."""
     if names is None:
         names = abandoned(settings)
     else:
@@ -85,8 +86,10 @@ def settle(db: Session, settings: Settings, names: list[str] | None = None) -> l
     rolled_back = []
     for name in names:
         if db.scalar(select(Project.id).where(Project.name == name)) is None:
+            # A directory that cannot be removed keeps the entry, for the next settle.
             for path in (settings.trac_env_path(name), settings.repository_path(name)):
-                shutil.rmtree(path, ignore_errors=True)
+                if os.path.lexists(path):
+                    shutil.rmtree(path)
             rolled_back.append(name)
         end(settings, name)
     return rolled_back

@@ -2,6 +2,8 @@
 `trash_days` days before being purged; until then its owners (on their dashboard) and
 site admins (also with `devjavu-admin project restore`) bring the project back as it
 was, members included."""
+import contextlib
+import os
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -74,21 +76,68 @@ def restore_project(db: Session, settings: Settings, name: str,
     return project
 
 
-def purge_expired(db: Session, settings: Settings) -> list[str]:
-    """Remove for good the projects deleted more than `trash_days` days ago."""
+def _purging_dir(settings: Settings) -> Path:
+    """Where a purge puts a project's trash before its row goes: a dotted name, which
+    no project can have."""
+    return settings.trash_dir / ".purging"
+
+
+def purge_expired(db: Session, settings: Settings, ip: str = "") -> list[str]:
+    """Remove for good the projects deleted more than `trash_days` days ago.
+
+    Each one's trash is first moved aside (a rename the transaction's end undoes), so
+    that a trash the command cannot change fails the purge before a row goes; the files
+    are removed after the commit, and what a killed purge left is removed at the next
+    start (remove_purge_leftovers)."""
     cutoff = utcnow() - timedelta(days=settings.trash_days)
     # purge_date() says the same to owners.
     expired = db.scalars(select(Project).where(Project.deleted_at.is_not(None),
                                                Project.deleted_at <= cutoff)).all()
     names = []
     for project in expired:
+        moves = [(trash_path(settings, project.name),
+                  _purging_dir(settings) / project.name)]
+        if not os.path.lexists(moves[0][0]):
+            moves = []              # lost already: the row alone goes
+        try:
+            move_all(moves)
+        except OSError as e:
+            raise ProjectError(f"Could not purge {project.name}: {e}") from e
+        hooks.after_rollback(db, _undo_purge(settings, moves))
         names.append(project.name)
         db.delete(project)
-        target = trash_path(settings, project.name)
-        hooks.after_commit(db, f"purge:{project.name}",
-                           lambda target=target: shutil.rmtree(target, ignore_errors=True))
+        audit.record(db, audit.PROJECT_PURGED, subject=project.name, ip=ip)
+    if names:
+        hooks.after_commit(db, "purge", lambda: remove_purge_leftovers(settings))
     db.flush()
     return names
+
+
+def _undo_purge(settings: Settings, moves: Moves):
+    def undo():
+        move_all(reversed_moves(moves))
+        with contextlib.suppress(OSError):
+            _purging_dir(settings).rmdir()      # when no other purge's files wait there
+    return undo
+
+
+def remove_purge_leftovers(settings: Settings) -> None:
+    """The trash of purged projects, removed after the purge commits."""
+    shutil.rmtree(_purging_dir(settings), ignore_errors=True)
+
+
+def settle_purges(db: Session, settings: Settings) -> None:
+    """What a purge killed half-way left: a trash whose project is still in the trash
+    (killed before the commit) goes back; the rest was purged."""
+    purging = _purging_dir(settings)
+    if not purging.is_dir():
+        return
+    for entry in purging.iterdir():
+        project = find_project(db, entry.name)
+        if project is not None and project.deleted_at is not None:
+            with contextlib.suppress(OSError, ProjectError):
+                move_all([(entry, trash_path(settings, entry.name))])
+    remove_purge_leftovers(settings)
 
 
 def deleted_projects(db: Session, owner: User | None = None) -> list[Project]:

@@ -13,6 +13,7 @@ A source's password is never stored: it goes to the runner through
 devjavu/jobs/secrets.py and to svnsync through a temporary configuration
 (devjavu/svn/mirror.py). A job that needs it again (the site restarted) waits.
 """
+import os
 
 from sqlalchemy.orm import Session
 
@@ -143,8 +144,12 @@ def cancel_import(db: Session, settings: Settings, project: Project,
     job = queue.latest_blocking_for_project(db, project)
     if job is None or job.state not in (JobState.FAILED, JobState.WAITING):
         raise ProjectError("Only a failed or waiting import can be given up.")
-    queue.end(db, job.id, JobState.CANCELLED)
     repository = settings.repository_path(project.name)
+    # The marker goes after the commit: checked first that it can.
+    if not os.access(repository, os.W_OK | os.X_OK):
+        raise ProjectError(f"Cannot make {project.name} writable: {repository} is not "
+                           "writable for the site's user; give it back to that user.")
+    queue.end(db, job.id, JobState.CANCELLED)
     hooks.after_commit(db, f"import-marker:{project.name}",
                        lambda: (repository / IMPORT_IN_PROGRESS).unlink(missing_ok=True))
     audit.record(db, audit.PROJECT_IMPORT_CANCELLED, actor=actor, subject=project.name,

@@ -19,7 +19,9 @@ import pytest
 
 from tests.support.cliprocess import run_admin
 from tests.support.history import synthetic_dump
-from tests.support.sitedir import SiteDir
+from tests.support.jobs import stop_an_import
+from tests.support.populate import as_run_user
+from tests.support.sitedir import SiteDir, free_port
 from tests.support.tmpfs import fill, mounted_tmpfs
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs (a real "
@@ -37,6 +39,7 @@ COMMANDS = {
     "project transfer": (["project", "transfer", "demo", "dev"], ""),
     "project delete": (["project", "delete", "demo"], ""),
     "project restore": (["project", "restore", "old"], ""),
+    "project purge": (["project", "purge"], ""),          # `old`: the trash keeps 0 days
     "project rename": (["project", "rename", "demo", "renamed"], ""),
     "project import": (["project", "import", "imported", "--owner", "olga", "--dump",
                         "{disk}/small.dump"], ""),
@@ -46,6 +49,8 @@ COMMANDS = {
                                "{disk}/exports/demo.dump"], ""),
     "project export --trac": (["project", "export", "demo", "--trac",
                                "{disk}/exports/demo-trac.tar.gz"], ""),
+    "project import-retry": (["project", "import-retry", "mirror"], ""),
+    "project import-cancel": (["project", "import-cancel", "mirror"], ""),
     "member add": (["member", "add", "demo", "dev", "--role", "developer"], ""),
     "member remove": (["member", "remove", "demo", "dev"], ""),
     "authz regenerate": (["authz", "regenerate"], ""),
@@ -74,7 +79,8 @@ class Site:
 @pytest.fixture(scope="module")
 def tmpfs_site():
     with mounted_tmpfs("32m") as disk:
-        sitedir = SiteDir(data_dir=disk / "var", **{"devjavu.disk_reserve": "1M"})
+        sitedir = SiteDir(data_dir=disk / "var", **{"devjavu.disk_reserve": "1M",
+                                                    "devjavu.trash_days": "0"})
         try:
             for args, input in [(["migrate"], ""),
                                 (["user", "add", "olga", "--email", "o@example.com"],
@@ -93,6 +99,7 @@ def tmpfs_site():
                                 (["backup", "--quiet"], "")]:
                 result = run_admin(sitedir.ini_path, *args, input=input)
                 assert result.returncode == 0, result.stderr
+            as_run_user(sitedir.ini_path, lambda site: stop_an_import(site, "mirror", "olga"))
             backup, = sitedir.backup_dir.glob("2*")
             (disk / "restored").mkdir()
             (disk / "exports").mkdir()
@@ -204,6 +211,8 @@ UNWRITABLE = {
     "member remove": ("devjavu.sqlite", "cannot write the database"),
     "project add": ("repos", "Could not create the repository"),
     "project delete": ("trash", "Permission denied"),
+    "project purge": ("trash", "Could not purge old"),
+    "project import-cancel": ("repos/mirror", "not writable for the site's user"),
     "project rename": ("repos", "Permission denied"),
     "authz regenerate": ("repos/demo/conf", "authz not updated for: demo"),
 }
@@ -310,3 +319,58 @@ def test_a_damaged_database_and_the_debug_switch(bare_site, monkeypatch):
     monkeypatch.setenv("DEVJAVU_DEBUG", "1")
     result = run_admin(bare_site.ini_path, "user", "list")
     assert result.returncode == 99 and "Traceback" in result.stderr
+
+
+def _half_made_project(site) -> None:
+    """What a creation killed before its commit leaves: its directory and its journal
+    entry, whose process is gone."""
+    settings = site.settings
+    (settings.repository_path("half") / "db").mkdir(parents=True)
+    settings.journal_dir.mkdir(exist_ok=True)
+    (settings.journal_dir / "create-half").write_text('{"pid": 1, "started": "gone"}')
+
+
+def test_a_repair_that_cannot_remove_a_half_made_project_keeps_it_for_the_next(bare_site):
+    assert run_admin(bare_site.ini_path, "migrate").returncode == 0
+    as_run_user(bare_site.ini_path, _half_made_project)
+    repos = bare_site.data_dir / "repos"
+    entry = bare_site.data_dir / "journal" / "create-half"
+    repos.chmod(0o555)
+    try:
+        _fails_in_one_line(run_admin(bare_site.ini_path, "check", "--repair"),
+                           f"cannot write {repos / 'half'}: permission denied to www-data")
+    finally:
+        repos.chmod(0o755)
+    # What could be removed was (its removal is the repair, half done): the rest and the
+    # journal's entry wait for the next repair.
+    assert (repos / "half").is_dir() and entry.exists()
+    result = run_admin(bare_site.ini_path, "check", "--repair")
+    assert "removed the half-made project half" in result.stdout, result.stderr
+    assert not (repos / "half").exists() and not entry.exists()
+
+
+def test_a_probe_that_cannot_keep_its_state_alerts_no_one(tmp_path):
+    """A probe that cannot record that it alerted would alert again on every run."""
+    port = free_port()                    # nothing listens: the site is down
+    alerted = tmp_path / "alerted"
+    folder = tmp_path / "state"
+    folder.mkdir()
+
+    def probe(*extra, as_user=None):
+        return run_admin(Path("/nonexistent.ini"), "probe", f"http://127.0.0.1:{port}/",
+                         "--failures", "1", "--timeout", "2", "--state",
+                         str(folder / "probe.state"), "--alert-command",
+                         f"touch {alerted}", as_user=as_user)
+
+    _fails_in_one_line(probe(as_user="www-data"),
+                       f"cannot write {folder / 'probe.state'}: permission denied to "
+                       "www-data: run as a user that may write there")
+    subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
+        _fails_in_one_line(probe(), "read-only file system")
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+    assert not alerted.exists() and list(folder.iterdir()) == []
+    result = probe()
+    assert result.returncode == 1 and alerted.exists(), result.stdout + result.stderr

@@ -123,7 +123,7 @@ def test_delete_restore_and_purge(cli_site):
         assert "doomed" in admin(cli_site, "project", "purge").stdout
     finally:
         cli_site.ini_path.write_text(ini)
-    assert not (cli_site.data_dir / "trash" / "doomed").exists()
+    assert list((cli_site.data_dir / "trash").iterdir()) == []
     assert "doomed" not in admin(cli_site, "project", "list").stdout
 
 

@@ -2,29 +2,20 @@
 source needs one) or give up (the project keeps its history and becomes writable)."""
 import pytest
 
-from devjavu.accounts import users
 from devjavu.authz.build import expected_access
-from devjavu.jobs import queue, secrets
+from devjavu.jobs import secrets
 from devjavu.models import JobState
 from devjavu.projects import service, urlimport
 from devjavu.projects.service import ProjectError
 from devjavu.svn.repository import IMPORT_IN_PROGRESS
+from tests.support.jobs import stop_an_import
 
 
 @pytest.fixture
 def stopped_import(site, make_user):
     """Project `mirror` whose import (from a source with a user name) failed."""
     make_user("olga")
-    with site.unit_of_work() as db:
-        project = service.create_project(db, site.settings, "mirror",
-                                         users.get_user(db, "olga"))
-        job = queue.enqueue(db, urlimport.JOB_KIND, {"url": "svn://example.org/r",
-                                                     "username": "reader"},
-                            project, blocks_writes=True)
-        job.state, job.error = JobState.FAILED, "the source went away"
-        job_id = job.id
-    (site.settings.repository_path("mirror") / IMPORT_IN_PROGRESS).write_text("x\n")
-    return job_id
+    return stop_an_import(site, "mirror", "olga", username="reader")
 
 
 def _project(db):
